@@ -1,0 +1,201 @@
+/**
+ * The contract between workflows and activities. Workflows import these types
+ * only; each activities/<system>.ts factory implements its part.
+ *
+ * Conventions every activity follows:
+ * - Arguments carry names (system, role, stream, connection name), never secrets.
+ * - A failure of an outside system that recovery can act on is thrown as
+ *   `ApplicationFailure` whose `type` is a FailureType (config/failures.ts),
+ *   e.g. type 'authentication_failed'. Invalid input is thrown as a
+ *   non-retryable ApplicationFailure of type 'invalid_input'.
+ * - Activities are idempotent: a retry never duplicates or loses a file or a row.
+ * - Long activities heartbeat their progress and honour cancellation.
+ */
+import type { BucketRole, SourceRole, SystemName } from '../config/pipelines';
+import type { FailureType } from '../config/failures';
+
+export type Level = 'ok' | 'warning' | 'critical';
+
+// ---------- mysql ----------
+export interface SourceRef {
+  system: SystemName;
+  role: SourceRole;
+}
+export interface ConnectivityResult {
+  ok: boolean;
+  latencyMs: number;
+  failureType?: FailureType;
+  /** One line, no secrets. */
+  error?: string;
+}
+export interface FreshnessResult {
+  /** ISO timestamp of MAX(Data_Processamento) or null when the table is empty. */
+  latest: string | null;
+  lagSeconds: number | null;
+  level: Level;
+}
+export interface ReplicationLagResult {
+  ioRunning: boolean;
+  sqlRunning: boolean;
+  /** Seconds_Behind_Master; null when replication is stopped. */
+  lagSeconds: number | null;
+  level: Level;
+  lastError?: string;
+}
+export interface DiscoveredColumn {
+  name: string;
+  dataType: string;
+  nullable: boolean;
+}
+export interface MysqlActivities {
+  checkSourceConnectivity(input: SourceRef & { timeoutMs?: number }): Promise<ConnectivityResult>;
+  measureFreshness(input: SourceRef & { table: string; column: string }): Promise<FreshnessResult>;
+  countSourceRows(input: SourceRef & { table: string }): Promise<number>;
+  measureReplicationLag(input: { system: SystemName }): Promise<ReplicationLagResult>;
+  discoverSourceSchema(input: SourceRef & { table: string }): Promise<DiscoveredColumn[]>;
+  listSourceTables(input: SourceRef): Promise<string[]>;
+}
+
+// ---------- direct engine ----------
+export interface TableSyncInput extends SourceRef {
+  stream: string;
+  /** YYYY-MM-DD, the cog_dt_ingestion partition. */
+  date: string;
+  /** bronze for the primary, backup for ACODE's backup source. */
+  bucket: BucketRole;
+}
+export interface TableSyncResult {
+  stream: string;
+  rows: number;
+  files: number;
+  bytes: number;
+  durationMs: number;
+  /** s3://bucket/prefix/ of the partition written. */
+  location: string;
+}
+export interface ExtractActivities {
+  /** MySQL table → Parquet (SNAPPY) files → S3, `_SUCCESS` last. */
+  syncTableToS3(input: TableSyncInput): Promise<TableSyncResult>;
+}
+
+// ---------- s3 ----------
+export interface PartitionRef {
+  bucket: BucketRole;
+  system: SystemName;
+  stream: string;
+  date: string;
+}
+export interface PartitionListing {
+  files: { key: string; size: number; lastModified: string }[];
+  totalBytes: number;
+  complete: boolean; // _SUCCESS present
+}
+export interface S3Activities {
+  listPartition(input: PartitionRef): Promise<PartitionListing>;
+  /** Files written under today's partitions of a system within the last N minutes. */
+  findRecentFiles(input: { bucket: BucketRole; system: SystemName; date: string; withinMinutes: number }): Promise<number>;
+  /** Copy every object to quarantine, verify each copy, only then delete the source. */
+  quarantinePartition(input: PartitionRef & { reason: string }): Promise<{ moved: number; location: string }>;
+}
+
+// ---------- parquet ----------
+export interface ColumnStats {
+  nulls: number;
+  min?: string | number | null;
+  max?: string | number | null;
+}
+export interface PartitionInspection {
+  rows: number;
+  files: number;
+  schema: { name: string; type: string }[];
+  columns: Record<string, ColumnStats>;
+}
+export interface ParquetActivities {
+  inspectPartition(input: PartitionRef): Promise<PartitionInspection>;
+}
+
+// ---------- quality ----------
+export interface QualityCheck {
+  name: string;
+  passed: boolean;
+  detail: string;
+}
+export interface QualityReport {
+  system: SystemName;
+  date: string;
+  score: number; // 0..100
+  passed: boolean;
+  checks: QualityCheck[];
+}
+export interface QualityActivities {
+  /** The seed's gates on a landed partition set, given the source's row counts per stream. */
+  runQualityGates(input: {
+    bucket: BucketRole;
+    system: SystemName;
+    date: string;
+    sourceRowCounts: Record<string, number>;
+  }): Promise<QualityReport>;
+}
+
+// ---------- reconcile ----------
+export interface ReconcileResult {
+  stream: string;
+  gapsFound: number;
+  recordsReconciled: number;
+  duplicatesRemoved: number;
+  score: number;
+  location: string;
+}
+export interface ReconcileActivities {
+  /** Compare bronze and backup partitions of a date, write the reconciled Parquet, delete nothing. */
+  reconcilePartition(input: { system: SystemName; stream: string; date: string }): Promise<ReconcileResult>;
+}
+
+// ---------- airbyte ----------
+export type AirbyteJobStatus = 'pending' | 'running' | 'incomplete' | 'failed' | 'succeeded' | 'cancelled';
+export interface AirbyteJobResult {
+  jobId: number;
+  status: AirbyteJobStatus;
+  rowsSynced: number;
+  bytesSynced: number;
+}
+export interface AirbyteActivities {
+  triggerAirbyteSync(input: { connectionName: string }): Promise<{ jobId: number }>;
+  /** Polls with heartbeats until the job ends or timeoutMs passes (then cancels it and fails). */
+  waitForAirbyteJob(input: { jobId: number; pollIntervalMs: number; timeoutMs: number }): Promise<AirbyteJobResult>;
+  cancelAirbyteJob(input: { jobId: number }): Promise<void>;
+  setConnectionStatus(input: { connectionName: string; status: 'active' | 'inactive' }): Promise<void>;
+  getConnectionStatus(input: { connectionName: string }): Promise<'active' | 'inactive' | 'deprecated'>;
+  checkAirbyteHealth(): Promise<{ available: boolean }>;
+}
+
+// ---------- alerts ----------
+export type Severity = 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
+export interface Alert {
+  severity: Severity;
+  system: SystemName;
+  title: string;
+  actionRequired: string;
+  metrics?: Record<string, string | number | boolean>;
+  /** Workflow id and run id; the alert links to them in the Temporal UI. */
+  workflowId?: string;
+  runId?: string;
+  /** PagerDuty dedup key for CRITICAL alerts. */
+  dedupKey?: string;
+}
+export interface AlertDelivery {
+  slackChannel: string;
+  pagerDuty: boolean;
+}
+export interface AlertActivities {
+  sendAlert(alert: Alert): Promise<AlertDelivery>;
+}
+
+export type Activities = MysqlActivities &
+  ExtractActivities &
+  S3Activities &
+  ParquetActivities &
+  QualityActivities &
+  ReconcileActivities &
+  AirbyteActivities &
+  AlertActivities;
