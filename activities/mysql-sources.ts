@@ -1,0 +1,89 @@
+/**
+ * The MySQL sources the activities read from, by name (system + role).
+ * Passwords are read from the environment variable a source names, here and
+ * nowhere else, so workflow and activity arguments never carry them.
+ */
+import { createPool, type Pool, type PoolOptions } from 'mysql2/promise';
+import type { SourceRef } from './types';
+import type { SourceRole, SystemName } from '../config/pipelines';
+
+export interface SourceEndpoint {
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+  /** Name of the environment variable holding the password, e.g. ACODE_PASS. */
+  passwordEnv: string;
+  /** preferred: TLS when the server offers it; required: TLS or fail; verify-identity: TLS with CA and host check. */
+  sslMode?: 'disabled' | 'preferred' | 'required' | 'verify-identity';
+  sslCa?: string;
+}
+
+export type SourceEndpoints = Partial<Record<SystemName, Partial<Record<SourceRole, SourceEndpoint>>>>;
+
+export interface MysqlSources {
+  /** A pool for the source; throws a clear error naming the source when it is not configured. */
+  pool(ref: SourceRef): Pool;
+  /** `acode/primary (host:port/database)`: for messages; never a password. */
+  label(ref: SourceRef): string;
+  endpoint(ref: SourceRef): SourceEndpoint;
+  close(): Promise<void>;
+}
+
+function sslOptions(endpoint: SourceEndpoint): PoolOptions['ssl'] {
+  switch (endpoint.sslMode ?? 'preferred') {
+    case 'disabled':
+    case 'preferred':
+      // mysql2 has no "use TLS only if offered" mode; preferred connects in clear like the seeds' Airbyte sources when TLS is not configured.
+      return undefined;
+    case 'required':
+      return { rejectUnauthorized: false };
+    case 'verify-identity':
+      return { rejectUnauthorized: true, ca: endpoint.sslCa };
+  }
+}
+
+export function createMysqlSources(endpoints: SourceEndpoints, env: NodeJS.ProcessEnv = process.env): MysqlSources {
+  const pools = new Map<string, Pool>();
+  const endpoint = (ref: SourceRef): SourceEndpoint => {
+    const found = endpoints[ref.system]?.[ref.role];
+    if (!found) throw new Error(`no MySQL source configured for ${ref.system}/${ref.role}`);
+    return found;
+  };
+  const label = (ref: SourceRef) => {
+    const e = endpoint(ref);
+    return `${ref.system}/${ref.role} (${e.host}:${e.port}/${e.database})`;
+  };
+  return {
+    endpoint,
+    label,
+    pool(ref) {
+      const key = `${ref.system}/${ref.role}`;
+      let pool = pools.get(key);
+      if (!pool) {
+        const e = endpoint(ref);
+        pool = createPool({
+          host: e.host,
+          port: e.port,
+          user: e.user,
+          database: e.database,
+          password: env[e.passwordEnv] ?? '',
+          ssl: sslOptions(e),
+          connectionLimit: 4,
+          connectTimeout: 30_000,
+          dateStrings: true,
+          supportBigNumbers: true,
+          bigNumberStrings: true,
+          decimalNumbers: false,
+        });
+        pools.set(key, pool);
+      }
+      return pool;
+    },
+    async close() {
+      const all = [...pools.values()];
+      pools.clear();
+      await Promise.all(all.map((p) => p.end()));
+    },
+  };
+}
