@@ -1,0 +1,85 @@
+/**
+ * Runtime configuration from the environment, validated once at start-up.
+ * Endpoints and the *names* of secrets live here; secret values stay in the
+ * environment and are read only by the client that needs them.
+ * A bad value stops start-up with one line naming the variable.
+ */
+import { z } from 'zod';
+import type { SourceEndpoint, SourceEndpoints } from '../activities/mysql-sources';
+import { BUCKETS, type BucketRole } from './pipelines';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const sslMode = z.enum(['disabled', 'preferred', 'required', 'verify-identity']);
+
+const schema = z.object({
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('ingestion'),
+  TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
+  TEMPORAL_TLS_CERT_PATH: z.string().optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().optional(),
+  TEMPORAL_TLS_CA_PATH: z.string().optional(),
+
+  ACODE_HOST: z.string().optional(),
+  ACODE_PORT: port.default(3306),
+  ACODE_USER: z.string().default('userfarmarcasac02'),
+  ACODE_DATABASE: z.string().default('acode_farmarcas'),
+  ACODE_BACKUP_HOST: z.string().optional(),
+  ACODE_BACKUP_PORT: port.default(3306),
+  ACODE_BACKUP_USER: z.string().default('userfarmarcasac02'),
+  RADAR_HOST: z.string().optional(),
+  RADAR_PORT: port.default(3306),
+  RADAR_USER: z.string().default('bi-cognitivo-read'),
+  RADAR_DATABASE: z.string().default('radar'),
+  MYSQL_SSL_MODE: sslMode.default('preferred'),
+  MYSQL_SSL_CA_PATH: z.string().optional(),
+
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().default('us-east-2'),
+  S3_SSE: z.enum(['AES256', 'none']).default('AES256'),
+  S3_BUCKET_BRONZE: z.string().default(BUCKETS.bronze),
+  S3_BUCKET_BACKUP: z.string().default(BUCKETS.backup),
+  S3_BUCKET_QUARANTINE: z.string().default(BUCKETS.quarantine),
+
+  SYNC_ENGINE: z.enum(['direct', 'airbyte']).default('direct'),
+  AIRBYTE_URL: z.string().url().optional(),
+  SLACK_WEBHOOK_DATA_ENGINEERING: z.string().url().optional(),
+  SLACK_WEBHOOK_ALERTS: z.string().url().optional(),
+  PAGERDUTY_EVENTS_URL: z.string().url().default('https://events.pagerduty.com/v2/enqueue'),
+  METRICS_PORT: port.optional(),
+});
+
+export type EnvConfig = z.infer<typeof schema>;
+
+export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** True when no outside MySQL, S3 or Temporal is configured: the main job then starts its embedded stack. */
+export function wantsEmbeddedStack(config: EnvConfig): boolean {
+  return !config.ACODE_HOST && !config.RADAR_HOST && !config.S3_ENDPOINT;
+}
+
+export function sourceEndpoints(config: EnvConfig): SourceEndpoints {
+  const tls = { sslMode: config.MYSQL_SSL_MODE, sslCa: config.MYSQL_SSL_CA_PATH };
+  const endpoint = (host: string | undefined, rest: Omit<SourceEndpoint, 'host'>): SourceEndpoint | undefined =>
+    host ? { host, ...rest, ...tls } : undefined;
+  return {
+    acode: {
+      primary: endpoint(config.ACODE_HOST, { port: config.ACODE_PORT, user: config.ACODE_USER, database: config.ACODE_DATABASE, passwordEnv: 'ACODE_PASS' }),
+      backup: endpoint(config.ACODE_BACKUP_HOST, { port: config.ACODE_BACKUP_PORT, user: config.ACODE_BACKUP_USER, database: config.ACODE_DATABASE, passwordEnv: 'ACODE_BACKUP_PASS' }),
+    },
+    radar: {
+      primary: endpoint(config.RADAR_HOST, { port: config.RADAR_PORT, user: config.RADAR_USER, database: config.RADAR_DATABASE, passwordEnv: 'RADAR_PASS' }),
+    },
+  };
+}
+
+export function bucketNames(config: EnvConfig): Record<BucketRole, string> {
+  return { bronze: config.S3_BUCKET_BRONZE, backup: config.S3_BUCKET_BACKUP, quarantine: config.S3_BUCKET_QUARANTINE };
+}
