@@ -1,0 +1,25 @@
+# Worker image: compiled TypeScript and the workflow bundle built at image build,
+# production dependencies only, running as the non-root node user.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY config ./config
+COPY activities ./activities
+COPY workflows ./workflows
+COPY worker ./worker
+COPY client ./client
+COPY local ./local
+RUN npm run build
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 9464
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/worker/main.js", "--serve"]

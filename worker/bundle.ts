@@ -1,0 +1,24 @@
+/**
+ * Builds the workflow bundle once (at image build or before a benchmark) so
+ * workers start without compiling workflow code: `npm run build`.
+ */
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+export const BUNDLE_PATH = path.resolve(__dirname, '..', 'dist', 'workflow-bundle.js');
+
+async function main(): Promise<void> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  await mkdir(path.dirname(BUNDLE_PATH), { recursive: true });
+  await writeFile(BUNDLE_PATH, code);
+  console.log(`workflow bundle written to ${BUNDLE_PATH} (${(code.length / 1024).toFixed(0)} KiB)`);
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(`workflow bundle failed: ${err instanceof Error ? err.message : err}`);
+    process.exit(1);
+  });
+}
