@@ -1,0 +1,194 @@
+/**
+ * A fault-injection HTTP proxy in front of a (local) S3 endpoint.
+ *
+ *   const proxy = await startS3FaultProxy(s3.endpoint);
+ *   const client = s3.client(proxy.endpoint);
+ *   proxy.failNext(2, { status: 503 });                 // next 2 requests → 503 SlowDown
+ *   proxy.failNext(1, { operations: ['CopyObject'] });   // next CopyObject → 500 InternalError
+ *   proxy.failFraction(0.3, { seed: 7 });                // ~30 % of requests fail (seeded, repeatable)
+ *   proxy.dropUploadAfterParts(2);                       // parts 1-2 pass, every later UploadPart is cut mid-body
+ *   proxy.clear();                                       // back to a transparent proxy
+ *   proxy.log / proxy.count('UploadPart', 'dropped')     // what went through and what was injected
+ *
+ * Failures answer like S3 does: the status code and S3's XML error body
+ * (InternalError for 500, SlowDown for 503), so SDK retry logic reacts as it
+ * would in production. A drop reads part of the request body and destroys
+ * the socket, as a network cut in the middle of an upload would.
+ */
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { classifyS3Request, type S3Operation } from './operations';
+
+export type FaultStatus = 500 | 503;
+export interface FaultOptions {
+  status?: FaultStatus;
+  /** Only requests of these operations are affected (all by default). */
+  operations?: S3Operation[];
+}
+export type FaultOutcome = 'forwarded' | 'failed' | 'dropped';
+export interface ProxiedRequest {
+  operation: S3Operation;
+  method: string;
+  path: string;
+  outcome: FaultOutcome;
+  status?: number;
+}
+
+export interface S3FaultProxy {
+  endpoint: string;
+  failNext(count: number, options?: FaultOptions): void;
+  failFraction(fraction: number, options?: FaultOptions & { seed?: number }): void;
+  /** Lets `parts` UploadPart requests through, then cuts the next ones (`times` of them, all by default). */
+  dropUploadAfterParts(parts: number, options?: { times?: number }): void;
+  clear(): void;
+  readonly log: readonly ProxiedRequest[];
+  count(operation?: S3Operation, outcome?: FaultOutcome): number;
+  close(): Promise<void>;
+}
+
+const S3_ERRORS: Record<FaultStatus, { code: string; message: string }> = {
+  500: { code: 'InternalError', message: 'We encountered an internal error. Please try again.' },
+  503: { code: 'SlowDown', message: 'Please reduce your request rate.' },
+};
+
+/** Small seeded PRNG (mulberry32) so fractional faults repeat run after run. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const applies = (options: FaultOptions | undefined, op: S3Operation) =>
+  !options?.operations || options.operations.includes(op);
+
+export async function startS3FaultProxy(target: string, options: { port?: number } = {}): Promise<S3FaultProxy> {
+  const upstream = new URL(target);
+  if (upstream.protocol !== 'http:') throw new Error(`startS3FaultProxy: target ${target} must be an http:// endpoint`);
+
+  let next: { remaining: number; options?: FaultOptions } | undefined;
+  let fraction: { p: number; random: () => number; options?: FaultOptions } | undefined;
+  let drop: { after: number; seen: number; remaining: number } | undefined;
+  const log: ProxiedRequest[] = [];
+
+  const decide = (op: S3Operation): { kind: 'fail'; status: FaultStatus } | { kind: 'drop' } | undefined => {
+    if (drop && op === 'UploadPart') {
+      if (drop.seen < drop.after) drop.seen += 1;
+      else if (drop.remaining > 0) {
+        drop.remaining -= 1;
+        return { kind: 'drop' };
+      }
+    }
+    if (next && next.remaining > 0 && applies(next.options, op)) {
+      next.remaining -= 1;
+      return { kind: 'fail', status: next.options?.status ?? 500 };
+    }
+    if (fraction && applies(fraction.options, op) && fraction.random() < fraction.p) {
+      return { kind: 'fail', status: fraction.options?.status ?? 500 };
+    }
+    return undefined;
+  };
+
+  const fail = (req: IncomingMessage, res: ServerResponse, status: FaultStatus) => {
+    const { code, message } = S3_ERRORS[status];
+    const body =
+      req.method === 'HEAD'
+        ? ''
+        : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-proxy</RequestId></Error>`;
+    // Drain the request body first so the client sees the answer rather than a reset.
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+  };
+
+  const cut = (req: IncomingMessage) => {
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (!length) {
+      req.socket.destroy();
+      return;
+    }
+    req.once('data', () => req.socket.destroy());
+  };
+
+  const forward = (req: IncomingMessage, res: ServerResponse, entry: ProxiedRequest) => {
+    const upstreamReq = request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (upstreamRes) => {
+        entry.status = upstreamRes.statusCode;
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        upstreamRes.pipe(res);
+      },
+    );
+    upstreamReq.on('error', (err) => {
+      entry.status = 502;
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end(`fault proxy: upstream ${target} failed: ${err.message}`);
+    });
+    req.pipe(upstreamReq);
+  };
+
+  const server = createServer((req, res) => {
+    const operation = classifyS3Request(req);
+    const entry: ProxiedRequest = { operation, method: req.method ?? '', path: req.url ?? '', outcome: 'forwarded' };
+    log.push(entry);
+    const fault = decide(operation);
+    if (fault?.kind === 'drop') {
+      entry.outcome = 'dropped';
+      cut(req);
+    } else if (fault?.kind === 'fail') {
+      entry.outcome = 'failed';
+      entry.status = fault.status;
+      fail(req, res, fault.status);
+    } else {
+      forward(req, res, entry);
+    }
+  });
+  const address = await new Promise<AddressInfo>((resolve, reject) => {
+    server.once('error', (err) => reject(new Error(`startS3FaultProxy: cannot listen: ${err.message}`)));
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve(server.address() as AddressInfo));
+  });
+
+  const checkCount = (name: string, value: number) => {
+    if (!Number.isInteger(value) || value < 0) throw new Error(`fault proxy: ${name} must be a non-negative integer, got ${value}`);
+  };
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    failNext(count, opts) {
+      checkCount('failNext count', count);
+      next = { remaining: count, options: opts };
+    },
+    failFraction(p, opts) {
+      if (!(p >= 0 && p <= 1)) throw new Error(`fault proxy: failFraction must be within 0..1, got ${p}`);
+      fraction = { p, random: seededRandom(opts?.seed ?? 1), options: opts };
+    },
+    dropUploadAfterParts(parts, opts) {
+      checkCount('dropUploadAfterParts parts', parts);
+      drop = { after: parts, seen: 0, remaining: opts?.times ?? Number.POSITIVE_INFINITY };
+    },
+    clear() {
+      next = undefined;
+      fraction = undefined;
+      drop = undefined;
+    },
+    log,
+    count(operation, outcome) {
+      return log.filter((e) => (!operation || e.operation === operation) && (!outcome || e.outcome === outcome)).length;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
