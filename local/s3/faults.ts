@@ -5,6 +5,7 @@
  *   const client = s3.client(proxy.endpoint);
  *   proxy.failNext(2, { status: 503 });                 // next 2 requests → 503 SlowDown
  *   proxy.failNext(1, { operations: ['CopyObject'] });   // next CopyObject → 500 InternalError
+ *   proxy.failNext(3, { operations: ['CopyObject'], skip: 2 }); // 2 CopyObjects pass, the next 3 fail
  *   proxy.failFraction(0.3, { seed: 7 });                // ~30 % of requests fail (seeded, repeatable)
  *   proxy.dropUploadAfterParts(2);                       // parts 1-2 pass, every later UploadPart is cut mid-body
  *   proxy.clear();                                       // back to a transparent proxy
@@ -25,6 +26,10 @@ export interface FaultOptions {
   /** Only requests of these operations are affected (all by default). */
   operations?: S3Operation[];
 }
+export interface FailNextOptions extends FaultOptions {
+  /** Let this many matching requests through first. */
+  skip?: number;
+}
 export type FaultOutcome = 'forwarded' | 'failed' | 'dropped';
 export interface ProxiedRequest {
   operation: S3Operation;
@@ -36,7 +41,7 @@ export interface ProxiedRequest {
 
 export interface S3FaultProxy {
   endpoint: string;
-  failNext(count: number, options?: FaultOptions): void;
+  failNext(count: number, options?: FailNextOptions): void;
   failFraction(fraction: number, options?: FaultOptions & { seed?: number }): void;
   /** Lets `parts` UploadPart requests through, then cuts the next ones (`times` of them, all by default). */
   dropUploadAfterParts(parts: number, options?: { times?: number }): void;
@@ -70,7 +75,7 @@ export async function startS3FaultProxy(target: string, options: { port?: number
   const upstream = new URL(target);
   if (upstream.protocol !== 'http:') throw new Error(`startS3FaultProxy: target ${target} must be an http:// endpoint`);
 
-  let next: { remaining: number; options?: FaultOptions } | undefined;
+  let next: { remaining: number; skip: number; options?: FaultOptions } | undefined;
   let fraction: { p: number; random: () => number; options?: FaultOptions } | undefined;
   let drop: { after: number; seen: number; remaining: number } | undefined;
   const log: ProxiedRequest[] = [];
@@ -84,8 +89,11 @@ export async function startS3FaultProxy(target: string, options: { port?: number
       }
     }
     if (next && next.remaining > 0 && applies(next.options, op)) {
-      next.remaining -= 1;
-      return { kind: 'fail', status: next.options?.status ?? 500 };
+      if (next.skip > 0) next.skip -= 1;
+      else {
+        next.remaining -= 1;
+        return { kind: 'fail', status: next.options?.status ?? 500 };
+      }
     }
     if (fraction && applies(fraction.options, op) && fraction.random() < fraction.p) {
       return { kind: 'fail', status: fraction.options?.status ?? 500 };
@@ -167,7 +175,8 @@ export async function startS3FaultProxy(target: string, options: { port?: number
     endpoint: `http://127.0.0.1:${address.port}`,
     failNext(count, opts) {
       checkCount('failNext count', count);
-      next = { remaining: count, options: opts };
+      checkCount('failNext skip', opts?.skip ?? 0);
+      next = { remaining: count, skip: opts?.skip ?? 0, options: opts };
     },
     failFraction(p, opts) {
       if (!(p >= 0 && p <= 1)) throw new Error(`fault proxy: failFraction must be within 0..1, got ${p}`);

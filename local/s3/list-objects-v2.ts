@@ -5,6 +5,9 @@
  * OpenSSL 3 (Node >= 17) refuses, so every truncated ListObjectsV2 page fails
  * with a 500. This module lists through the same filesystem store and issues
  * its own opaque token (the last key, base64url), so pagination works.
+ * It also groups keys by delimiter itself: s3rver's store prunes directories
+ * below the first delimiter before reaching their keys, so `Delimiter: '/'`
+ * returned no common prefixes for keys nested two levels down.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -39,6 +42,29 @@ export function sendS3Error(res: ServerResponse, status: number, code: string, m
     status,
     `<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message><Resource>${escapeXml(resource)}</Resource><RequestId>local-s3</RequestId></Error>`,
   );
+}
+
+async function listPage(
+  store: S3rverStore,
+  bucket: string,
+  o: { prefix: string; startAfter: string; delimiter: string; maxKeys: number },
+): Promise<{ objects: StoredObject[]; commonPrefixes: string[]; isTruncated: boolean }> {
+  if (!o.delimiter) return store.listObjects(bucket, { prefix: o.prefix, startAfter: o.startAfter, maxKeys: o.maxKeys });
+  // Group every key under the prefix ourselves (local data sets are small).
+  const all = await store.listObjects(bucket, { prefix: o.prefix, startAfter: o.startAfter });
+  const objects: StoredObject[] = [];
+  const commonPrefixes: string[] = [];
+  for (const obj of all.objects) {
+    const rest = obj.key.slice(o.prefix.length);
+    const at = rest.indexOf(o.delimiter);
+    const group = at === -1 ? undefined : obj.key.slice(0, o.prefix.length + at + o.delimiter.length);
+    // A token pointing at a common prefix resumes after everything under it.
+    if (group !== undefined && (group === o.startAfter || commonPrefixes.at(-1) === group)) continue;
+    if (objects.length + commonPrefixes.length >= o.maxKeys) return { objects, commonPrefixes, isTruncated: true };
+    if (group === undefined) objects.push(obj);
+    else commonPrefixes.push(group);
+  }
+  return { objects, commonPrefixes, isTruncated: false };
 }
 
 /** When `req` is a path-style ListObjectsV2 request, answers it and returns true. */
@@ -79,7 +105,7 @@ export async function answerListObjectsV2(store: S3rverStore, req: IncomingMessa
   const result =
     maxKeys === 0
       ? { objects: [], commonPrefixes: [], isTruncated: false }
-      : await store.listObjects(bucket, { prefix, startAfter, delimiter, maxKeys: Math.min(maxKeys, 1000) });
+      : await listPage(store, bucket, { prefix, startAfter, delimiter, maxKeys: Math.min(maxKeys, 1000) });
   const lastKey = [...result.objects.map((o) => o.key), ...result.commonPrefixes].sort().at(-1);
   const next =
     result.isTruncated && lastKey !== undefined
