@@ -53,6 +53,19 @@ function describeError(body: string): string {
   }
 }
 
+/** The innermost useful message of a fetch failure ("connect ECONNREFUSED …"), read by shape, not by class. */
+function networkCause(error: unknown): string {
+  let current = error as { message?: unknown; cause?: unknown; code?: unknown; errors?: unknown[] } | undefined;
+  let message = String(error);
+  for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+    if (typeof current.message === 'string' && current.message !== '') message = current.message;
+    else if (typeof current.code === 'string') message = current.code;
+    const next = current.cause ?? (Array.isArray(current.errors) ? current.errors[0] : undefined);
+    current = next as typeof current;
+  }
+  return message;
+}
+
 export function parseAirbyteBaseUrl(baseUrl: unknown): string {
   if (typeof baseUrl !== 'string' || baseUrl.trim() === '') throw new Error('airbyte: baseUrl is required (e.g. http://airbyte-server:8001)');
   let url: URL;
@@ -90,7 +103,7 @@ export function createAirbyteClient(options: AirbyteClientOptions): AirbyteClien
         text = await response.text();
       } catch (error) {
         if (signal?.aborted) throw signal.reason ?? error;
-        const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+        const cause = networkCause(error);
         throw ApplicationFailure.create({
           type: 'airbyte_failure',
           message: `Airbyte API unreachable at ${baseUrl} (POST /api/v1/${endpoint}): ${oneLine(cause)}`,
