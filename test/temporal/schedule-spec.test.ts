@@ -1,4 +1,5 @@
 import { status } from '@grpc/grpc-js';
+import Long from 'long';
 import { ServiceError } from '../../local/temporal/errors';
 import { nextFireTime, nextFireTimes, prepareScheduleSpec } from '../../local/temporal/schedule-spec';
 import { msToProto } from '../../local/temporal/schedule-timestamps';
@@ -95,9 +96,9 @@ describe('interval', () => {
   });
 
   test('sub-second parts are truncated and an interval under 1 s is rejected', () => {
-    const spec = { interval: [{ interval: { seconds: 60, nanos: 500_000_000 } }] };
+    const spec = { interval: [{ interval: { seconds: Long.fromNumber(60), nanos: 500_000_000 } }] };
     expect(times(spec, '2026-11-27T02:00:30Z', 1)).toEqual(['2026-11-27T02:01:00.000Z']);
-    expect(invalid({ interval: [{ interval: { seconds: 0, nanos: 10 } }] }).message).toBe(
+    expect(invalid({ interval: [{ interval: { seconds: Long.ZERO, nanos: 10 } }] }).message).toBe(
       'Invalid schedule spec: spec.interval[0].interval must be at least 1s',
     );
   });
