@@ -119,6 +119,8 @@ export interface QualityCheck {
   name: string;
   passed: boolean;
   detail: string;
+  /** ok, warning (passed but worth an alert, e.g. volume change > 20 %) or critical (failed). */
+  level?: Level;
 }
 export interface QualityReport {
   system: SystemName;
