@@ -1,11 +1,12 @@
 import { status } from '@grpc/grpc-js';
 import { temporal } from '@temporalio/proto';
 import { ServiceError, alreadyExists, invalidArgument, notFound } from './errors';
-import { defineSchedule, resolveOverlap } from './schedule-definition';
+import { ScheduleDefinition, defineSchedule } from './schedule-definition';
 import { INFO_LENGTH, ManualAction, ScheduleEntry, describeEntry, listEntry } from './schedule-info';
+import { patchActions } from './schedule-patch';
 import { nextFireTime, nextFireTimes } from './schedule-spec';
 import { scheduledStartRequest } from './schedule-start';
-import { msToProto, protoToMs } from './schedule-timestamps';
+import { msToProto } from './schedule-timestamps';
 
 import ws = temporal.api.workflowservice.v1;
 const Overlap = temporal.api.enums.v1.ScheduleOverlapPolicy;
@@ -30,8 +31,14 @@ export interface ScheduleHost {
 /** Bounds that keep one pass over a schedule short, however far the clock jumped. */
 const MAX_ACTIONS_PER_PASS = 1000;
 const MAX_MISSED_COUNTED = 100_000;
-const MAX_BACKFILL_ACTIONS = 1000;
 const DEFAULT_PAGE_SIZE = 1000;
+
+/** One action claimed for a schedule, with the definition it was claimed under. */
+interface PlannedAction extends ManualAction {
+  entry: ScheduleEntry;
+  def: ScheduleDefinition;
+  manual: boolean;
+}
 
 /**
  * Temporal Schedules for one namespace of the local service: the six schedule RPCs plus the
@@ -69,7 +76,7 @@ export class ScheduleRegistry {
       createMs: now,
       revision: 1,
     };
-    entry.manual = this.manualActions(entry, req.initialPatch, now, 'initial_patch');
+    entry.manual = patchActions(def, req.initialPatch, now, 'initial_patch');
     this.entries.set(id, entry);
     this.host.wake();
     return { conflictToken: Buffer.from(String(entry.revision)) };
@@ -118,8 +125,8 @@ export class ScheduleRegistry {
     const entry = this.entry(req.scheduleId);
     const patch = req.patch ?? {};
     const now = this.host.now();
-    const manual = this.manualActions(entry, patch, now, 'patch');
     const { def } = entry;
+    const actions = patchActions(def, patch, now, 'patch');
     if (patch.pause) {
       def.paused = true;
       def.notes = patch.pause;
@@ -133,9 +140,14 @@ export class ScheduleRegistry {
       entry.updateMs = now;
       entry.revision++;
     }
-    entry.manual.push(...manual);
-    await this.serialise(() => this.takeManualActions(entry, true));
-    this.host.wake();
+    const planned = actions.map((a) => ({ entry, def, ...a, manual: true }));
+    try {
+      await this.serialise(async () => {
+        for (const action of planned) await this.takeAction(action, true);
+      });
+    } finally {
+      this.host.wake();
+    }
     return {};
   }
 
@@ -162,63 +174,59 @@ export class ScheduleRegistry {
     return best;
   }
 
-  /** Takes every action due at or before host.now(), schedule by schedule. */
+  /**
+   * Takes every action due at or before host.now(). The due times are claimed (cursors advanced)
+   * before this returns, so nextFireTime() already looks past them; the starts run in order
+   * afterwards. Never rejects: failed starts go to host.onActionFailed.
+   */
   fireDue(): Promise<void> {
+    const now = this.host.now();
+    const planned = [...this.entries.values()].flatMap((entry) => this.claimDue(entry, now));
     return this.serialise(async () => {
-      for (const entry of [...this.entries.values()]) {
-        if (this.entries.get(entry.id) === entry) await this.fireEntry(entry);
+      for (const action of planned) {
+        try {
+          await this.takeAction(action, false);
+        } catch (err) {
+          this.reportFailure(action.entry.id, '(start request)', err as Error);
+        }
       }
     });
   }
 
-  private async fireEntry(entry: ScheduleEntry): Promise<void> {
-    await this.takeManualActions(entry, false);
-    const now = this.host.now();
+  private claimDue(entry: ScheduleEntry, now: number): PlannedAction[] {
     const { def } = entry;
+    const planned: PlannedAction[] = entry.manual.splice(0).map((a) => ({ entry, def, ...a, manual: true }));
     if (def.paused) {
       entry.cursorMs = Math.max(entry.cursorMs, now);
-      return;
+      return planned;
     }
     const windowStart = now - def.catchupMs;
     if (entry.cursorMs < windowStart) {
       entry.missedCatchupWindow += nextFireTimes(def.compiled, entry.cursorMs, MAX_MISSED_COUNTED, windowStart).length;
       entry.cursorMs = windowStart;
     }
-    for (let taken = 0; taken < MAX_ACTIONS_PER_PASS; taken++) {
-      if (def.limitedActions && def.remainingActions <= 0) {
-        entry.cursorMs = Math.max(entry.cursorMs, now);
-        return;
-      }
+    const limit = def.limitedActions ? Math.min(def.remainingActions, MAX_ACTIONS_PER_PASS) : MAX_ACTIONS_PER_PASS;
+    for (let claimed = 0; claimed < limit; claimed++) {
       const t = nextFireTime(def.compiled, entry.cursorMs);
-      if (t === undefined || t > now) return;
+      if (t === undefined || t > now) break;
       entry.cursorMs = t;
-      await this.takeAction(entry, t, def.overlap, false);
-      if (this.entries.get(entry.id) !== entry || entry.def !== def || def.paused) return;
+      planned.push({ entry, def, nominalMs: t, overlap: def.overlap, manual: false });
     }
-  }
-
-  private async takeManualActions(entry: ScheduleEntry, rethrow: boolean): Promise<void> {
-    while (entry.manual.length > 0) {
-      const action = entry.manual.shift()!;
-      await this.takeAction(entry, action.nominalMs, action.overlap, true, rethrow);
-    }
+    return planned;
   }
 
   /** Starts one run unless SKIP finds one still open. Manual actions do not use up limited actions. */
-  private async takeAction(
-    entry: ScheduleEntry,
-    nominalMs: number,
-    overlap: temporal.api.enums.v1.ScheduleOverlapPolicy,
-    manual: boolean,
-    rethrow = false,
-  ): Promise<void> {
+  private async takeAction(action: PlannedAction, rethrow: boolean): Promise<void> {
+    const { entry, def, nominalMs, overlap, manual } = action;
+    // A schedule deleted or replaced since the action was claimed only keeps its manual actions.
+    if (this.entries.get(entry.id) !== entry || (!manual && entry.def !== def)) return;
+    if (!manual && (def.paused || (def.limitedActions && def.remainingActions <= 0))) return;
     this.refreshRunning(entry);
     if (overlap === Overlap.SCHEDULE_OVERLAP_POLICY_SKIP && entry.running.length > 0) {
       entry.overlapSkipped++;
       return;
     }
-    const { def } = entry;
-    const req = scheduledStartRequest(this.namespace, entry.id, def.action, nominalMs, def.keepOriginalWorkflowId);
+    const req = scheduledStartRequest(this.namespace, entry.id, entry.def.action, nominalMs, entry.def.keepOriginalWorkflowId);
     const actualMs = this.host.now();
     let runId: string;
     try {
@@ -252,35 +260,6 @@ export class ScheduleRegistry {
   private reportFailure(scheduleId: string, workflowId: string, error: Error): void {
     if (this.host.onActionFailed) this.host.onActionFailed(scheduleId, workflowId, error);
     else console.error(`schedule ${scheduleId}: starting ${workflowId} failed: ${error.message}`);
-  }
-
-  /** Validated trigger and backfill actions of a patch, in the order Temporal takes them. */
-  private manualActions(
-    entry: ScheduleEntry,
-    patch: temporal.api.schedule.v1.ISchedulePatch | null | undefined,
-    now: number,
-    where: string,
-  ): ManualAction[] {
-    const actions: ManualAction[] = [];
-    const fallback = entry.def.overlap;
-    if (patch?.triggerImmediately) {
-      const field = `${where}.trigger_immediately.overlap_policy`;
-      actions.push({ nominalMs: now, overlap: resolveOverlap(patch.triggerImmediately.overlapPolicy, fallback, field) });
-    }
-    (patch?.backfillRequest ?? []).forEach((backfill, i) => {
-      const at = `${where}.backfill_request[${i}]`;
-      const overlap = resolveOverlap(backfill.overlapPolicy, fallback, `${at}.overlap_policy`);
-      const startMs = protoToMs(backfill.startTime);
-      const endMs = protoToMs(backfill.endTime);
-      if (startMs === undefined || endMs === undefined) throw invalidArgument(`${at}: start_time and end_time are required`);
-      if (endMs < startMs) throw invalidArgument(`${at}: end_time is before start_time`);
-      const times = nextFireTimes(entry.def.compiled, startMs, MAX_BACKFILL_ACTIONS + 1, endMs);
-      if (times.length > MAX_BACKFILL_ACTIONS) {
-        throw invalidArgument(`${at}: covers more than ${MAX_BACKFILL_ACTIONS} actions, split it`);
-      }
-      actions.push(...times.map((nominalMs) => ({ nominalMs, overlap })));
-    });
-    return actions;
   }
 
   private checkNamespace(namespace: string | null | undefined): void {

@@ -297,3 +297,13 @@ test('bad requests get INVALID_ARGUMENT or NOT_FOUND naming the field', () => {
   );
   expect(registry.list({ namespace: NS }).schedules).toEqual([]);
 });
+
+test('fireDue claims due times at once, so repeated calls before the starts finish start each time once', async () => {
+  registry.create(scheduleRequest('daily', daily));
+  host.clock = at('2026-11-27T02:00:00Z');
+  const first = registry.fireDue();
+  expect(registry.nextFireTime()).toBe(at('2026-11-28T02:00:00Z'));
+  const second = registry.fireDue();
+  await Promise.all([first, second]);
+  expect(host.startedIds()).toEqual(['acode-sync-2026-11-27T02:00:00Z']);
+});
