@@ -1,0 +1,43 @@
+/**
+ * Reading the failure type out of an error: activities report outside-system
+ * failures as ApplicationFailure whose `type` is a FailureType, which the SDK
+ * wraps in ActivityFailure / ChildWorkflowFailure. Walk the cause chain.
+ */
+import { ApplicationFailure, TimeoutFailure } from '@temporalio/common';
+import { isFailureType, type FailureType } from '../config/failures';
+
+export function failureTypeOf(err: unknown): FailureType {
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 10; depth++) {
+    if (current instanceof ApplicationFailure && isFailureType(current.type)) return current.type;
+    if (current instanceof TimeoutFailure) return 'connection_timeout';
+    current = (current as { cause?: unknown }).cause;
+  }
+  return 'unknown';
+}
+
+/** The innermost message of an error chain, on one line, short. */
+export function failureMessageOf(err: unknown): string {
+  let current: unknown = err;
+  let message = err instanceof Error ? err.message : String(err);
+  for (let depth = 0; current && depth < 10; depth++) {
+    if (current instanceof Error && current.message) message = current.message;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return message.replace(/\s+/g, ' ').slice(0, 300);
+}
+
+/** A workflow-level failure carrying a FailureType, so a parent or an operator reads the type back. */
+export function failureOf(failureType: FailureType, message: string, cause?: unknown): ApplicationFailure {
+  return ApplicationFailure.create({ message, type: failureType, nonRetryable: true, cause: cause instanceof Error ? cause : undefined });
+}
+
+/** Whether an error (or its cause) is the invalid-input refusal: nothing to recover, the request itself was wrong. */
+export function isInvalidInput(err: unknown): boolean {
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 10; depth++) {
+    if (current instanceof ApplicationFailure && current.type === 'invalid_input') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -1,0 +1,154 @@
+/**
+ * The four recovery strategies of seed 003's acode_auto_recovery, each run to
+ * an end: recovered, hand over to another strategy, or aborted.
+ */
+import { condition, executeChild, sleep, workflowInfo } from '@temporalio/workflow';
+import { AIRBYTE_CONNECTIONS, type SourceRole } from '../config/pipelines';
+import type { ActivityProxies } from './activity-options';
+import { raiseAlert } from './alerting';
+import { failureMessageOf, failureTypeOf } from './failure-classification';
+import type { AcodeDailySyncInput, OperatorDecision, RadarDailySyncInput, RecoveryParams } from './inputs';
+import { backoffSchedule, escalationAfterRetries, strategyFor, type RecoveryStrategy } from './policy';
+import type { RecoveryTracker } from './recovery-progress';
+
+export type StrategyEnd =
+  | { kind: 'recovered'; usedBackup: boolean }
+  | { kind: 'next'; strategy: RecoveryStrategy; why: string }
+  | { kind: 'aborted'; why: string };
+
+export interface RecoveryContext {
+  params: RecoveryParams;
+  proxies: ActivityProxies;
+  tracker: RecoveryTracker;
+  /** The latest operator decision not yet acted on; the strategy takes it. */
+  takeDecision: () => OperatorDecision | undefined;
+  hasDecision: () => boolean;
+  /** Numbers child syncs so each gets its own id. */
+  nextSyncNumber: () => number;
+}
+
+/** Runs the day's sync from a source as a child, without its own recovery hand-off. */
+async function runChildSync(ctx: RecoveryContext, source: SourceRole): Promise<void> {
+  const { system, date, engine, rawTimings } = ctx.params;
+  const workflowId = `${workflowInfo().workflowId}-${source}-sync-${ctx.nextSyncNumber()}`;
+  const timings = rawTimings ? { timings: rawTimings as AcodeDailySyncInput['timings'] } : {};
+  ctx.tracker.record('sync_started', `${workflowId} (${engine})`);
+  if (system === 'acode') {
+    const args: AcodeDailySyncInput = { date, source, engine, recoverOnFailure: false, ...timings };
+    await executeChild('acodeDailySync', { workflowId, args: [args] });
+  } else {
+    const args: RadarDailySyncInput = { date, engine, recoverOnFailure: false, ...timings };
+    await executeChild('radarDailySync', { workflowId, args: [args] });
+  }
+  ctx.tracker.record('sync_succeeded', workflowId);
+}
+
+async function switchConnection(ctx: RecoveryContext, role: SourceRole, status: 'active' | 'inactive'): Promise<void> {
+  const connectionName = AIRBYTE_CONNECTIONS[ctx.params.system][role];
+  if (ctx.params.engine !== 'airbyte' || !connectionName) return;
+  await ctx.proxies.quick.setConnectionStatus({ connectionName, status });
+  ctx.tracker.record('connection_switched', `${connectionName} ${status}`);
+}
+
+/** Wait 5, 10, 20 min (+ jitter), re-test the primary after each; back → primary sync; still down → escalate. */
+export async function retryPrimaryWithDelay(ctx: RecoveryContext): Promise<StrategyEnd> {
+  const { system, timings } = ctx.params;
+  const waits = backoffSchedule(timings.retryBackoffMs, timings.retryJitterMs, Math.random);
+  for (const wait of waits) {
+    ctx.tracker.record('waiting', `${Math.round(wait / 1000)} s before re-testing the primary`);
+    await sleep(wait);
+    const attempt = ctx.tracker.countAttempt();
+    const probe = await ctx.proxies.probe.checkSourceConnectivity({ system, role: 'primary', timeoutMs: timings.connectivityTimeoutMs });
+    ctx.tracker.record('primary_tested', `attempt ${attempt}: ${probe.ok ? `answered in ${probe.latencyMs} ms` : probe.error ?? 'no answer'}`);
+    if (!probe.ok) continue;
+    try {
+      await runChildSync(ctx, 'primary');
+      return { kind: 'recovered', usedBackup: false };
+    } catch (err) {
+      const type = failureTypeOf(err);
+      ctx.tracker.record('sync_failed', `${type}: ${failureMessageOf(err)}`);
+      const next = strategyFor(type, system);
+      return {
+        kind: 'next',
+        strategy: next === 'retry_primary_with_delay' ? escalationAfterRetries(system) : next,
+        why: `primary sync failed after the primary answered (${type})`,
+      };
+    }
+  }
+  return { kind: 'next', strategy: escalationAfterRetries(system), why: `primary still down after ${waits.length} re-tests` };
+}
+
+/** Primary connection off, backup on, backup sync (bounded), validated by the sync itself. */
+export async function useBackupImmediately(ctx: RecoveryContext): Promise<StrategyEnd> {
+  try {
+    await switchConnection(ctx, 'primary', 'inactive');
+    await switchConnection(ctx, 'backup', 'active');
+    await runChildSync(ctx, 'backup');
+    return { kind: 'recovered', usedBackup: true };
+  } catch (err) {
+    ctx.tracker.record('backup_failed', `${failureTypeOf(err)}: ${failureMessageOf(err)}`);
+    return { kind: 'next', strategy: 'manual_intervention_required', why: 'the backup sync failed' };
+  }
+}
+
+/** Primary off, the corrupted partitions to quarantine (never deleted), backup on, full backup sync and its integrity checks. */
+export async function fullBackupRestore(ctx: RecoveryContext, streams: string[]): Promise<StrategyEnd> {
+  const { system, date, failureType, reason } = ctx.params;
+  try {
+    await switchConnection(ctx, 'primary', 'inactive');
+    for (const stream of streams) {
+      const moved = await ctx.proxies.inspect.quarantinePartition({
+        bucket: 'bronze',
+        system,
+        stream,
+        date,
+        reason: `${failureType}${reason ? `: ${reason}` : ''}`.slice(0, 300),
+      });
+      ctx.tracker.record('quarantined', `${stream}: ${moved.moved} objects to ${moved.location}`);
+    }
+    await switchConnection(ctx, 'backup', 'active');
+    await runChildSync(ctx, 'backup');
+    return { kind: 'recovered', usedBackup: true };
+  } catch (err) {
+    ctx.tracker.record('restore_failed', `${failureTypeOf(err)}: ${failureMessageOf(err)}`);
+    return { kind: 'next', strategy: 'manual_intervention_required', why: 'the restore failed' };
+  }
+}
+
+const DECISION_STRATEGY: Record<Exclude<OperatorDecision['action'], 'abort'>, RecoveryStrategy> = {
+  retry_primary: 'retry_primary_with_delay',
+  use_backup: 'use_backup_immediately',
+  restore: 'full_backup_restore',
+};
+
+/** Alert with the context, wait for a decision; nobody answers → PagerDuty, keep waiting to the final bound, then abort. */
+export async function manualInterventionRequired(ctx: RecoveryContext, why: string): Promise<StrategyEnd> {
+  const { system, date, failureType, reason, timings } = ctx.params;
+  const { workflowId } = workflowInfo();
+  const howToAnswer = `decide: orchestrator signal decision ${workflowId} --action retry_primary|use_backup|restore|abort --operator <name>`;
+  await raiseAlert(ctx.proxies, {
+    severity: 'ERROR',
+    system,
+    title: `${system.toUpperCase()} ${date}: recovery needs a person (${failureType})`,
+    actionRequired: howToAnswer,
+    metrics: { failureType, why, ...(reason ? { reason } : {}) },
+  });
+  ctx.tracker.record('waiting_for_operator', why);
+  let answered = await condition(ctx.hasDecision, timings.manualDecisionTimeoutMs);
+  if (!answered) {
+    ctx.tracker.record('paged', `no decision within ${Math.round(timings.manualDecisionTimeoutMs / 60000)} min`);
+    await raiseAlert(ctx.proxies, {
+      severity: 'CRITICAL',
+      system,
+      title: `${system.toUpperCase()} ${date}: recovery waiting for a decision, nobody answered`,
+      actionRequired: howToAnswer,
+      metrics: { failureType, waitedMinutes: Math.round(timings.manualDecisionTimeoutMs / 60000) },
+      dedupKey: workflowId,
+    });
+    answered = await condition(ctx.hasDecision, timings.manualAbortAfterMs - timings.manualDecisionTimeoutMs);
+  }
+  const decision = answered ? ctx.takeDecision() : undefined;
+  if (!decision) return { kind: 'aborted', why: `no decision within ${Math.round(timings.manualAbortAfterMs / 60000)} min` };
+  if (decision.action === 'abort') return { kind: 'aborted', why: `aborted by ${decision.operator}` };
+  return { kind: 'next', strategy: DECISION_STRATEGY[decision.action], why: `decided by ${decision.operator}` };
+}
