@@ -1,0 +1,144 @@
+/**
+ * Which columns a direct sync writes, and with which exact types.
+ *
+ * The source is the truth for types: every column is read from
+ * information_schema, so a decimal stays the decimal it is in MySQL. The
+ * pipeline config decides which columns must be there:
+ * - a stream with known columns (the fiscal and product tables) requires each
+ *   of them; a missing one or an extra source column the config does not know
+ *   is a schema change, reported as `schema_change` so recovery's manual path
+ *   looks at it before data with a different shape lands in bronze;
+ * - a stream whose columns are [] (ACODE's complement table, Radar's tables)
+ *   carries every column the source has.
+ */
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { StreamSpec } from '../config/pipelines';
+
+/** The Parquet-facing type of a column; covers what MySQL tables hold. */
+export type ExtractColumnType =
+  | { kind: 'bigint' }
+  | { kind: 'int' }
+  | { kind: 'decimal'; precision: number; scale: number }
+  | { kind: 'double' }
+  | { kind: 'string' }
+  | { kind: 'date' }
+  | { kind: 'datetime' }
+  | { kind: 'boolean' };
+
+export interface ExtractColumn {
+  name: string;
+  type: ExtractColumnType;
+  nullable: boolean;
+}
+
+const IDENTIFIER = /^[A-Za-z0-9_$]{1,64}$/;
+
+/** A MySQL table or column name safe to quote with backticks; throws naming what is wrong. */
+export function assertIdentifier(value: unknown, what: string): string {
+  if (typeof value !== 'string' || !IDENTIFIER.test(value)) {
+    throw new InvalidIdentifierError(`invalid ${what} ${JSON.stringify(value)}: expected 1-64 letters, digits, _ or $`);
+  }
+  return value;
+}
+
+export class InvalidIdentifierError extends Error {}
+
+/** The source's columns differ from the ones the pipeline config requires. */
+export class SchemaChangeError extends Error {
+  constructor(
+    message: string,
+    readonly missing: string[],
+    readonly extra: string[],
+  ) {
+    super(message);
+  }
+}
+
+export class TableNotFoundError extends Error {}
+
+interface InformationSchemaColumn extends RowDataPacket {
+  name: string;
+  dataType: string;
+  columnType: string;
+  isNullable: string;
+  numericPrecision: string | number | null;
+  numericScale: string | number | null;
+}
+
+/** Maps an information_schema column to its exact Parquet-facing type. */
+export function mapMysqlType(dataType: string, columnType: string, precision: number | null, scale: number | null): ExtractColumnType {
+  const unsigned = /unsigned/i.test(columnType);
+  switch (dataType.toLowerCase()) {
+    case 'tinyint':
+      return /^tinyint\(1\)/i.test(columnType) ? { kind: 'boolean' } : { kind: 'int' };
+    case 'bool':
+    case 'boolean':
+      return { kind: 'boolean' };
+    case 'smallint':
+    case 'mediumint':
+    case 'year':
+      return { kind: 'int' };
+    case 'int':
+    case 'integer':
+      return unsigned ? { kind: 'bigint' } : { kind: 'int' };
+    case 'bigint':
+      // an unsigned bigint may exceed INT64: keep it exact as DECIMAL(20,0)
+      return unsigned ? { kind: 'decimal', precision: 20, scale: 0 } : { kind: 'bigint' };
+    case 'decimal':
+    case 'numeric':
+      return { kind: 'decimal', precision: precision ?? 10, scale: scale ?? 0 };
+    case 'float':
+    case 'double':
+    case 'real':
+      return { kind: 'double' };
+    case 'date':
+      return { kind: 'date' };
+    case 'datetime':
+    case 'timestamp':
+      return { kind: 'datetime' };
+    default:
+      // char, varchar, text, enum, set, json, time, bit, binary kinds: carried as UTF-8 text
+      return { kind: 'string' };
+  }
+}
+
+/** The table's columns in ordinal order, read from information_schema. */
+export async function discoverColumns(pool: Pool, table: string): Promise<ExtractColumn[]> {
+  const [rows] = await pool.query<InformationSchemaColumn[]>(
+    `SELECT COLUMN_NAME AS name, DATA_TYPE AS dataType, COLUMN_TYPE AS columnType, IS_NULLABLE AS isNullable,
+            NUMERIC_PRECISION AS numericPrecision, NUMERIC_SCALE AS numericScale
+       FROM information_schema.COLUMNS
+      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?
+      ORDER BY ORDINAL_POSITION`,
+    [table],
+  );
+  if (rows.length === 0) throw new TableNotFoundError(`table ${table} not found in the source database`);
+  return rows.map((r) => ({
+    name: r.name,
+    type: mapMysqlType(
+      r.dataType,
+      r.columnType,
+      r.numericPrecision === null ? null : Number(r.numericPrecision),
+      r.numericScale === null ? null : Number(r.numericScale),
+    ),
+    nullable: r.isNullable === 'YES',
+  }));
+}
+
+/** The columns to write: the config's required set checked against the source, or everything discovered. */
+export function resolveColumns(spec: StreamSpec, discovered: ExtractColumn[]): ExtractColumn[] {
+  for (const c of discovered) assertIdentifier(c.name, `column of ${spec.name}`);
+  if (spec.columns.length === 0) return discovered;
+  const sourceNames = new Set(discovered.map((c) => c.name.toLowerCase()));
+  const knownNames = new Set(spec.columns.map((c) => c.name.toLowerCase()));
+  const missing = spec.columns.filter((c) => !sourceNames.has(c.name.toLowerCase())).map((c) => c.name);
+  const extra = discovered.filter((c) => !knownNames.has(c.name.toLowerCase())).map((c) => c.name);
+  if (missing.length || extra.length) {
+    const parts = [
+      missing.length ? `missing ${missing.join(', ')}` : '',
+      extra.length ? `unknown ${extra.join(', ')}` : '',
+    ].filter(Boolean);
+    throw new SchemaChangeError(`schema change in ${spec.name}: ${parts.join('; ')}`, missing, extra);
+  }
+  return discovered;
+}

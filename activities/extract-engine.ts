@@ -1,0 +1,256 @@
+/**
+ * The direct sync engine: one MySQL table streamed to Parquet files in S3, in
+ * the layout Airbyte's S3 destination writes, `_SUCCESS` last.
+ *
+ * - Rows stream from one SELECT (mysql2 query stream, rows as arrays). The
+ *   stream is paused while the writer is behind, so memory holds a few
+ *   batches, never the table.
+ * - Files roll at a row or byte bound and are uploaded while the next file is
+ *   being written; at most one upload waits behind the writer.
+ * - A retry is idempotent: the partition's marker and earlier files go first,
+ *   file names are deterministic, and the marker is only written once every
+ *   file of the attempt is uploaded.
+ * - An AbortSignal (the activity's cancellation) stops the query, the writer
+ *   and the uploads; no marker is written.
+ *
+ * Usable outside Temporal: progress goes to `onProgress`.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { PoolConnection as CorePoolConnection } from 'mysql2';
+import type { PoolConnection } from 'mysql2/promise';
+import {
+  ACODE_STREAMS,
+  BUCKETS,
+  parseIngestionDate,
+  partitionFileName,
+  partitionPrefix,
+  type BucketRole,
+  type StreamSpec,
+} from '../config/pipelines';
+import type { MysqlSources } from './mysql-sources';
+import type { TableSyncInput, TableSyncResult } from './types';
+import { assertIdentifier, discoverColumns, resolveColumns } from './extract-columns';
+import { mysqlFailure } from './extract-failures';
+import { openPartitionForAttempt, removeObjectsNotWritten, uploadFile, writeSuccessMarker } from './extract-partition';
+import { newAbIdPrefix, type ParquetFileWriter, type ParquetWriterFactory, type ParquetWriterName } from './parquet-writer';
+import { createDuckDbWriterFactory } from './parquet-writer-duckdb';
+import { createParquetjsWriterFactory } from './parquet-writer-parquetjs';
+import { invalidInput } from './s3-errors';
+
+export interface SyncProgress {
+  rows: number;
+  files: number;
+}
+
+export interface TableSyncOptions {
+  writer?: ParquetWriterName;
+  /** Rows per Parquet file (default 1,000,000). */
+  maxRowsPerFile?: number;
+  /** Uncompressed source bytes per Parquet file (default 512 MiB, about 128 MB of Parquet). */
+  maxSourceBytesPerFile?: number;
+  /** Rows handed to the writer at a time (default 8192). */
+  batchRows?: number;
+  /** Parent of the attempt's temp directory (default os.tmpdir()). */
+  tempDir?: string;
+  /** DuckDB memory limit (default 256MB). */
+  duckdbMemoryLimit?: string;
+  onProgress?: (progress: SyncProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface SyncDeps {
+  sources: MysqlSources;
+  s3: S3Client;
+  buckets?: Record<BucketRole, string>;
+}
+
+/** The stream's spec: ACODE's from config; any other table carries the columns the source has. */
+export function streamSpecFor(system: TableSyncInput['system'], stream: string): StreamSpec {
+  const known = system === 'acode' ? ACODE_STREAMS.find((s) => s.name === stream) : undefined;
+  return known ?? { name: stream, primaryKey: 'id', columns: [], critical: false };
+}
+
+function validateInput(input: TableSyncInput, buckets: Record<BucketRole, string>): void {
+  const where = `syncTableToS3 ${JSON.stringify(input)}`;
+  if (!input || typeof input !== 'object') throw invalidInput('syncTableToS3: input missing');
+  if (input.system !== 'acode' && input.system !== 'radar') throw invalidInput(`${where}: unknown system`);
+  if (input.role !== 'primary' && input.role !== 'backup') throw invalidInput(`${where}: unknown role`);
+  if (!(input.bucket in buckets)) throw invalidInput(`${where}: unknown bucket role ${JSON.stringify(input.bucket)}`);
+  try {
+    assertIdentifier(input.stream, 'stream (table name)');
+    parseIngestionDate(input.date);
+  } catch (err) {
+    throw invalidInput(`${where}: ${(err as Error).message}`);
+  }
+}
+
+/** Batches of rows from a readable of rows; pauses the source while a batch waits. */
+async function* rowBatches(stream: Readable, size: number, signal?: AbortSignal): AsyncGenerator<unknown[][]> {
+  let batch: unknown[][] = [];
+  const ready: unknown[][][] = [];
+  let ended = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  stream.on('data', (row: unknown[]) => {
+    batch.push(row);
+    if (batch.length >= size) {
+      ready.push(batch);
+      batch = [];
+      stream.pause();
+      wake?.();
+    }
+  });
+  stream.on('end', () => {
+    if (batch.length) ready.push(batch);
+    batch = [];
+    ended = true;
+    wake?.();
+  });
+  stream.on('error', (err) => {
+    failure = err;
+    wake?.();
+  });
+  signal?.addEventListener(
+    'abort',
+    () => {
+      failure = signal.reason ?? new Error('sync cancelled');
+      wake?.();
+    },
+    { once: true },
+  );
+  for (;;) {
+    if (failure) throw failure;
+    const next = ready.shift();
+    if (next) {
+      yield next;
+      if (ready.length === 0 && !ended) stream.resume();
+      continue;
+    }
+    if (ended) return;
+    await new Promise<void>((resolve) => (wake = resolve));
+    wake = undefined;
+  }
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw signal.reason ?? new Error('sync cancelled');
+}
+
+export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: TableSyncOptions = {}): Promise<TableSyncResult> {
+  const started = Date.now();
+  const buckets = deps.buckets ?? { ...BUCKETS };
+  validateInput(input, buckets);
+  const { system, stream, date, signal } = { ...input, signal: options.signal };
+  const bucket = buckets[input.bucket];
+  const prefix = partitionPrefix(system, stream, date);
+  const source = deps.sources.label(input);
+  const maxRows = options.maxRowsPerFile ?? 1_000_000;
+  const maxBytes = options.maxSourceBytesPerFile ?? 512 * 1024 * 1024;
+  const firstIndex = system === 'acode' ? 1 : 0;
+
+  const pool = deps.sources.pool(input);
+  const columns = await discoverColumns(pool, stream)
+    .then((found) => resolveColumns(streamSpecFor(system, stream), found))
+    .catch((err) => {
+      throw mysqlFailure(err, source, stream);
+    });
+  throwIfAborted(signal);
+  await openPartitionForAttempt(deps.s3, bucket, prefix);
+
+  const workDir = await fs.mkdtemp(path.join(options.tempDir ?? os.tmpdir(), 'direct-sync-'));
+  const factory: ParquetWriterFactory =
+    options.writer === 'parquetjs'
+      ? createParquetjsWriterFactory()
+      : await createDuckDbWriterFactory({ workDir, memoryLimit: options.duckdbMemoryLimit });
+  const uploadAbort = new AbortController();
+  const onAbort = () => uploadAbort.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const written = new Set<string>();
+  let connection: PoolConnection | undefined;
+  let writer: ParquetFileWriter | undefined;
+  let pendingUpload: Promise<void> | undefined;
+  let rows = 0;
+  let files = 0;
+  let bytes = 0;
+  const abIdPrefix = newAbIdPrefix();
+  const emittedAtMs = Date.now();
+
+  const openWriter = () =>
+    factory.open({
+      path: path.join(workDir, `file-${firstIndex + files}.parquet`),
+      columns,
+      abIdPrefix,
+      firstRowNumber: rows + 1,
+      emittedAtMs,
+    });
+  const closeAndUpload = async (current: ParquetFileWriter) => {
+    const done = await current.finish();
+    await pendingUpload; // one upload in flight behind the writer at most
+    const key = prefix + partitionFileName(system, stream, firstIndex + files);
+    files++;
+    bytes += done.bytes;
+    written.add(key);
+    pendingUpload = uploadFile(deps.s3, bucket, key, done.path, uploadAbort.signal).finally(() =>
+      fs.rm(done.path, { force: true }),
+    );
+    pendingUpload.catch(() => undefined); // observed when awaited
+  };
+
+  try {
+    connection = await pool.getConnection().catch((err) => {
+      throw mysqlFailure(err, source, stream);
+    });
+    // the callback-API connection underneath: its query() has the row stream
+    const core = (connection as unknown as { connection: CorePoolConnection }).connection;
+    signal?.addEventListener('abort', () => core.destroy(), { once: true });
+    const select = `SELECT ${columns.map((c) => `\`${c.name}\``).join(', ')} FROM \`${stream}\``;
+    const rowStream = core.query({ sql: select, rowsAsArray: true }).stream({ highWaterMark: options.batchRows ?? 8192 });
+    writer = await openWriter();
+    try {
+      for await (const batch of rowBatches(rowStream, options.batchRows ?? 8192, signal)) {
+        throwIfAborted(signal);
+        if (writer.rows >= maxRows || writer.approxBytes >= maxBytes) {
+          await closeAndUpload(writer);
+          writer = await openWriter();
+        }
+        await writer.write(batch);
+        rows += batch.length;
+        options.onProgress?.({ rows, files });
+      }
+    } catch (err) {
+      throwIfAborted(signal);
+      throw mysqlFailure(err, source, stream);
+    }
+    throwIfAborted(signal);
+    const last = writer;
+    writer = undefined;
+    await closeAndUpload(last);
+    await pendingUpload;
+    throwIfAborted(signal);
+    await removeObjectsNotWritten(deps.s3, bucket, prefix, written);
+    await writeSuccessMarker(deps.s3, bucket, prefix);
+    options.onProgress?.({ rows, files });
+    return { stream, rows, files, bytes, durationMs: Date.now() - started, location: `s3://${bucket}/${prefix}` };
+  } catch (err) {
+    uploadAbort.abort();
+    await writer?.abort().catch(() => undefined);
+    await pendingUpload?.catch(() => undefined);
+    (connection as unknown as { connection?: CorePoolConnection } | undefined)?.connection?.destroy();
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    if (connection) {
+      try {
+        connection.release();
+      } catch {
+        // a destroyed connection is already out of the pool
+      }
+    }
+    await factory.close().catch(() => undefined);
+    await fs.rm(workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The direct engine's activity: `syncTableToS3` (activities/types.ts) on top
+ * of the engine in extract-engine.ts, with heartbeats carrying `{ rows, files }`
+ * and the activity's cancellation stopping the sync.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Context } from '@temporalio/activity';
+import { BUCKETS, type BucketRole } from '../config/pipelines';
+import type { MysqlSources } from './mysql-sources';
+import type { ExtractActivities } from './types';
+import { syncTable, type TableSyncOptions } from './extract-engine';
+
+export interface ExtractDeps {
+  sources: MysqlSources;
+  s3: S3Client;
+  buckets?: Record<BucketRole, string>;
+  /** Engine settings (writer, file bounds, temp dir); progress and cancellation come from the activity. */
+  options?: Omit<TableSyncOptions, 'onProgress' | 'signal'>;
+}
+
+function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}
+
+export function createExtractActivities(deps: ExtractDeps): ExtractActivities {
+  const buckets = deps.buckets ?? { ...BUCKETS };
+  return {
+    async syncTableToS3(input) {
+      const context = activityContext();
+      return syncTable({ sources: deps.sources, s3: deps.s3, buckets }, input, {
+        ...deps.options,
+        signal: context?.cancellationSignal,
+        onProgress: context ? (progress) => context.heartbeat(progress) : undefined,
+      });
+    },
+  };
+}

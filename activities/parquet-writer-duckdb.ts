@@ -1,0 +1,197 @@
+/**
+ * Parquet files written by DuckDB. Rows are encoded as CSV and streamed
+ * through a named pipe into a running `COPY (SELECT … FROM read_csv(pipe)) TO
+ * file (FORMAT PARQUET, COMPRESSION SNAPPY)`, so extraction in JavaScript and
+ * parsing/encoding in DuckDB's threads overlap, and memory stays bounded by
+ * the pipe and DuckDB's row groups. DuckDB casts text to exact types: DECIMAL
+ * stays decimal, DATE and TIMESTAMP are typed, TIMESTAMPTZ is marked UTC.
+ */
+import { execFile } from 'node:child_process';
+import { constants as fsConstants, promises as fs, openSync } from 'node:fs';
+import { Socket } from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { createCsvEncoder } from './extract-csv';
+import type { ExtractColumn } from './extract-columns';
+import type { ParquetFileSpec, ParquetFileWriter, ParquetWriterFactory } from './parquet-writer';
+
+const execFileAsync = promisify(execFile);
+
+export interface DuckDbWriterOptions {
+  /** Directory for the named pipes and DuckDB's spill files. */
+  workDir: string;
+  /** DuckDB memory limit, e.g. '256MB'. */
+  memoryLimit?: string;
+  threads?: number;
+  rowGroupSize?: number;
+  /** How long to wait for DuckDB to open the pipe. */
+  pipeOpenTimeoutMs?: number;
+}
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const sqlText = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** The type DuckDB reads a CSV column as. */
+function readType(c: ExtractColumn): string {
+  switch (c.type.kind) {
+    case 'bigint':
+      return 'BIGINT';
+    case 'int':
+    case 'boolean':
+      return 'INTEGER';
+    case 'decimal':
+      return c.type.precision <= 38 ? `DECIMAL(${c.type.precision},${c.type.scale})` : 'VARCHAR';
+    case 'double':
+      return 'DOUBLE';
+    default:
+      return 'VARCHAR';
+  }
+}
+
+/** The expression writing a column to Parquet; zero dates (0000-00-00) become NULL as in Airbyte. */
+function outputExpression(c: ExtractColumn): string {
+  const id = quoteIdent(c.name);
+  switch (c.type.kind) {
+    case 'date':
+      return `TRY_CAST(${id} AS DATE) AS ${id}`;
+    case 'datetime':
+      return `TRY_CAST(${id} AS TIMESTAMP)::TIMESTAMPTZ AS ${id}`;
+    case 'boolean':
+      return `(${id} <> 0) AS ${id}`;
+    default:
+      return id;
+  }
+}
+
+export function copySql(spec: ParquetFileSpec, pipePath: string, sequence: string, rowGroupSize: number): string {
+  const columns = `{${spec.columns.map((c) => `${sqlText(c.name)}: '${readType(c)}'`).join(', ')}}`;
+  const select = [
+    ...spec.columns.map(outputExpression),
+    `${sqlText(spec.abIdPrefix)} || lpad(printf('%x', nextval('${sequence}')), 12, '0') AS _airbyte_ab_id`,
+    `to_timestamp(${spec.emittedAtMs} / 1000.0) AS _airbyte_emitted_at`,
+  ].join(', ');
+  const reader = `read_csv(${sqlText(pipePath)}, columns = ${columns}, header = false, delim = ',', quote = '"', escape = '"', nullstr = '', allow_quoted_nulls = false, auto_detect = false)`;
+  return `COPY (SELECT ${select} FROM ${reader}) TO ${sqlText(spec.path)} (FORMAT PARQUET, COMPRESSION SNAPPY, ROW_GROUP_SIZE ${rowGroupSize})`;
+}
+
+/** Opens the write end of a named pipe without blocking a thread: retries until the reader has it open. */
+async function openPipeForWriting(pipePath: string, timeoutMs: number, readerFailed: () => unknown): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return openSync(pipePath, fsConstants.O_WRONLY | fsConstants.O_NONBLOCK);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENXIO') throw err;
+    }
+    const failure = readerFailed();
+    if (failure) throw failure;
+    if (Date.now() > deadline) throw new Error(`DuckDB did not open ${pipePath} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+class DuckDbFileWriter implements ParquetFileWriter {
+  rows = 0;
+  approxBytes = 0;
+  private ended = false;
+
+  constructor(
+    private readonly spec: ParquetFileSpec,
+    private readonly pipePath: string,
+    private readonly socket: Socket,
+    private readonly copy: Promise<unknown>,
+    private readonly encode: (rows: unknown[][]) => string,
+  ) {}
+
+  async write(rows: unknown[][]): Promise<void> {
+    if (rows.length === 0) return;
+    const chunk = this.encode(rows);
+    this.rows += rows.length;
+    this.approxBytes += chunk.length;
+    if (this.socket.write(chunk)) return;
+    await Promise.race([
+      new Promise<void>((resolve, reject) => {
+        const onDrain = () => {
+          this.socket.off('error', onError);
+          resolve();
+        };
+        const onError = (err: Error) => {
+          this.socket.off('drain', onDrain);
+          reject(err);
+        };
+        this.socket.once('drain', onDrain);
+        this.socket.once('error', onError);
+      }),
+      this.copy.then(() => {
+        throw new Error(`DuckDB stopped reading ${this.spec.path} early`);
+      }),
+    ]);
+  }
+
+  async finish(): Promise<{ path: string; rows: number; bytes: number }> {
+    this.ended = true;
+    await new Promise<void>((resolve, reject) => {
+      this.socket.once('error', reject);
+      this.socket.end(() => resolve());
+    });
+    await this.copy;
+    await fs.rm(this.pipePath, { force: true });
+    const { size } = await fs.stat(this.spec.path);
+    return { path: this.spec.path, rows: this.rows, bytes: size };
+  }
+
+  async abort(): Promise<void> {
+    if (!this.ended) this.socket.destroy();
+    this.ended = true;
+    await this.copy.catch(() => undefined);
+    await fs.rm(this.pipePath, { force: true });
+    await fs.rm(this.spec.path, { force: true });
+  }
+}
+
+export async function createDuckDbWriterFactory(options: DuckDbWriterOptions): Promise<ParquetWriterFactory> {
+  const spillDir = path.join(options.workDir, 'duckdb-spill');
+  await fs.mkdir(spillDir, { recursive: true });
+  const instance = await DuckDBInstance.create(':memory:', {
+    threads: String(options.threads ?? 2),
+    memory_limit: options.memoryLimit ?? '256MB',
+    temp_directory: spillDir,
+    preserve_insertion_order: 'true',
+  });
+  const connection: DuckDBConnection = await instance.connect();
+  await connection.run("SET TimeZone = 'UTC'");
+  let opened = 0;
+  return {
+    name: 'duckdb',
+    async open(spec) {
+      const n = ++opened;
+      const pipePath = path.join(options.workDir, `rows-${n}.csv.pipe`);
+      const sequence = `ab_seq_${n}`;
+      await fs.rm(pipePath, { force: true });
+      await execFileAsync('mkfifo', [pipePath]);
+      await connection.run(`CREATE OR REPLACE TEMP SEQUENCE ${sequence} START WITH ${spec.firstRowNumber}`);
+      let copyError: unknown;
+      const copy = connection.run(copySql(spec, pipePath, sequence, options.rowGroupSize ?? 122_880));
+      copy.catch((err) => {
+        copyError = err;
+      });
+      let fd: number;
+      try {
+        fd = await openPipeForWriting(pipePath, options.pipeOpenTimeoutMs ?? 30_000, () => copyError);
+      } catch (err) {
+        await fs.rm(pipePath, { force: true });
+        throw err;
+      }
+      const socket = new Socket({ fd, readable: false, writable: true });
+      // A failed COPY closes the pipe; the writer reports the COPY's error, not EPIPE.
+      socket.on('error', () => undefined);
+      return new DuckDbFileWriter(spec, pipePath, socket, copy, createCsvEncoder(spec.columns));
+    },
+    async close() {
+      connection.closeSync();
+      instance.closeSync();
+      await fs.rm(spillDir, { recursive: true, force: true });
+    },
+  };
+}
