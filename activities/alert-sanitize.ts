@@ -24,11 +24,12 @@ const SENSITIVE_KEY = /pass(word|wd)?|pwd|senha|secret|token|hash|credential|api
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 
 const SECRET_PATTERNS: [RegExp, string | ((match: string, ...groups: string[]) => string)][] = [
+  // HTTP credentials, before key=value so the scheme word is not taken for the value
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, (_m, scheme: string) => `${scheme} ${REDACTED}`],
   // key=value and key: value pairs naming a secret
   [/\b(password|passwd|pwd|senha|secret|token|api[-_]?key|access[-_]?key|client[-_]?secret|authorization)(\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)/gi, (_m, key: string, sep: string) => `${key}${sep}${REDACTED}`],
   // credentials inside URLs: scheme://user:password@host
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):[^\s@/]+@/gi, (_m, head: string) => `${head}:${REDACTED}@`],
-  [/\bBearer\s+[A-Za-z0-9._~+/=-]+/gi, `Bearer ${REDACTED}`],
   // JSON Web Tokens
   [/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, REDACTED],
   // crypt-style password hashes: bcrypt, md5/sha crypt, argon2
