@@ -1,0 +1,186 @@
+/**
+ * reconcilePartition: after a recovery that used the backup, find the rows
+ * the backup partition has and the primary (bronze) partition lacks, by
+ * primary key; validate them; merge them with the primary rows,
+ * de-duplicated by key; write the result as Parquet (SNAPPY).
+ *
+ * Where: the bronze bucket under a separate origin, mirroring the partition,
+ *   origin=reconciled/database=bronze_<system>/<stream>/cog_dt_ingestion=YYYY-MM-DD/file_<stream>_000.parquet
+ * then its own `_SUCCESS`. A separate origin keeps every reader of the
+ * origin=airbyte partitions (listings, quality gates, recent-file counts)
+ * unaffected. Nothing is deleted and the original files are never touched.
+ * A retry rewrites the same key (its `_SUCCESS` removed first), so the
+ * result is the same.
+ *
+ * Validation: the two schemas must be equal (else a 'schema_change'
+ * failure); gap rows with a NULL key cannot be reconciled and lower the
+ * score, as do duplicate gap rows. Score = 100 × usable gap rows / gap rows.
+ *
+ * Memory stays bounded: files are streamed to a temp directory, DuckDB runs
+ * with a memory limit and spills to that directory.
+ */
+import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { ApplicationFailure } from '@temporalio/common';
+import { createReadStream } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ACODE_STREAMS, BUCKETS, SUCCESS_MARKER, partitionFileName, type BucketRole, type SystemName } from '../config/pipelines';
+import type { ReconcileActivities, ReconcileResult } from './types';
+import { listPartitionFiles, resolvePartition } from './s3';
+import { withS3 } from './s3-errors';
+import { downloadObjects, withTempDir } from './s3-download';
+import { checkParquetFiles } from './parquet';
+import { openDuckDB, sqlFileList, sqlIdent, sqlString, type DuckDBLimits, type DuckDBSession } from './duckdb-session';
+import { reportProgress } from './activity-progress';
+
+export interface ReconcileDeps {
+  s3: S3Client;
+  buckets?: Record<BucketRole, string>;
+  duckdb?: DuckDBLimits;
+  /** Primary key per stream; ACODE streams use their config, others default to `id`. */
+  primaryKeys?: Record<string, string>;
+}
+
+/** `origin=reconciled/database=bronze_<system>/<stream>/cog_dt_ingestion=YYYY-MM-DD/` */
+export function reconciledPrefix(system: SystemName, stream: string, date: string): string {
+  return `origin=reconciled/database=bronze_${system}/${stream}/cog_dt_ingestion=${date}/`;
+}
+
+async function landPartition(
+  s3: S3Client,
+  db: DuckDBSession,
+  bucket: string,
+  files: { key: string }[],
+  dir: string,
+  view: string,
+): Promise<boolean> {
+  if (files.length === 0) return false;
+  await mkdir(dir);
+  const local = await downloadObjects(s3, bucket, files.map((f) => f.key), dir, `reconcile ${view}`);
+  await checkParquetFiles(db, bucket, local);
+  await db.run(`CREATE VIEW ${view} AS SELECT * FROM read_parquet(${sqlFileList(local.map((f) => f.path))}, union_by_name = true)`);
+  return true;
+}
+
+async function describe(db: DuckDBSession, view: string): Promise<Map<string, string>> {
+  return new Map((await db.rows(`DESCRIBE ${view}`)).map((c) => [String(c.column_name), String(c.column_type)]));
+}
+
+function schemaDifference(primary: Map<string, string>, backup: Map<string, string>): string | undefined {
+  const diffs: string[] = [];
+  for (const [name, type] of backup) {
+    if (!primary.has(name)) diffs.push(`${name} only in backup`);
+    else if (primary.get(name) !== type) diffs.push(`${name} is ${primary.get(name)} in primary, ${type} in backup`);
+  }
+  for (const name of primary.keys()) if (!backup.has(name)) diffs.push(`${name} only in primary`);
+  return diffs.length ? diffs.join('; ') : undefined;
+}
+
+async function uploadFile(s3: S3Client, bucket: string, key: string, path: string): Promise<void> {
+  await withS3('Upload', bucket, key, () =>
+    new Upload({ client: s3, params: { Bucket: bucket, Key: key, Body: createReadStream(path) }, queueSize: 2 }).done(),
+  );
+}
+
+export function createReconcileActivities(deps: ReconcileDeps): ReconcileActivities {
+  const { s3 } = deps;
+  const buckets = deps.buckets ?? { ...BUCKETS };
+  const keyOf = (system: SystemName, stream: string) =>
+    deps.primaryKeys?.[stream] ?? (system === 'acode' ? ACODE_STREAMS.find((s) => s.name === stream)?.primaryKey : undefined) ?? 'id';
+
+  return {
+    async reconcilePartition({ system, stream, date }): Promise<ReconcileResult> {
+      const primaryRef = { bucket: 'bronze' as const, system, stream, date };
+      const { bucket } = resolvePartition(primaryRef, buckets);
+      const backupRef = { ...primaryRef, bucket: 'backup' as const };
+      const primary = await listPartitionFiles(s3, primaryRef, buckets);
+      const backup = await listPartitionFiles(s3, backupRef, buckets);
+      const outPrefix = reconciledPrefix(system, stream, date);
+      const location = `s3://${bucket}/${outPrefix}`;
+      if (backup.files.length > 0 && !backup.complete) {
+        throw ApplicationFailure.create({
+          type: 'unknown',
+          message: `backup partition s3://${backup.bucket}/${backup.prefix} has no ${SUCCESS_MARKER} marker: still being written`,
+        });
+      }
+      if (primary.files.length === 0 && backup.files.length === 0) {
+        return { stream, gapsFound: 0, recordsReconciled: 0, duplicatesRemoved: 0, score: 100, location };
+      }
+
+      return withTempDir('reconcile', async (dir) => {
+        const db = await openDuckDB(dir, deps.duckdb);
+        try {
+          const hasPrimary = await landPartition(s3, db, primary.bucket, primary.files, join(dir, 'primary'), 'p');
+          const hasBackup = await landPartition(s3, db, backup.bucket, backup.files, join(dir, 'backup'), 'b');
+          if (!hasPrimary) await db.run('CREATE VIEW p AS SELECT * FROM b LIMIT 0');
+          if (!hasBackup) await db.run('CREATE VIEW b AS SELECT * FROM p LIMIT 0');
+          const pCols = await describe(db, 'p');
+          const diff = hasPrimary && hasBackup ? schemaDifference(pCols, await describe(db, 'b')) : undefined;
+          if (diff) {
+            throw ApplicationFailure.create({
+              type: 'schema_change',
+              nonRetryable: true,
+              message: `${system}/${stream} ${date}: primary and backup schemas differ: ${diff}`,
+            });
+          }
+          const keyName = keyOf(system, stream);
+          if (!pCols.has(keyName)) {
+            throw ApplicationFailure.create({
+              type: 'schema_change',
+              nonRetryable: true,
+              message: `${system}/${stream} ${date}: primary key column ${keyName} not found`,
+            });
+          }
+          const k = sqlIdent(keyName);
+          await db.run(`CREATE VIEW gap AS SELECT * FROM b WHERE NOT EXISTS (SELECT 1 FROM p WHERE p.${k} = b.${k})`);
+          reportProgress({ stage: 'reconcile-measure', stream });
+          const [pm] = await db.rows(
+            `SELECT count(*) AS n, count(*) FILTER (WHERE ${k} IS NULL) AS null_keys, count(DISTINCT ${k}) AS keys FROM p`,
+          );
+          const [gm] = await db.rows(
+            `SELECT count(*) AS n, count(*) FILTER (WHERE ${k} IS NULL) AS null_keys, count(DISTINCT ${k}) AS keys FROM gap`,
+          );
+          const gapRows = Number(gm.n);
+          const gapNullKeys = Number(gm.null_keys);
+          const gapKeys = Number(gm.keys);
+          const gapDuplicates = gapRows - gapNullKeys - gapKeys;
+          const primaryDuplicates = Number(pm.n) - Number(pm.null_keys) - Number(pm.keys);
+
+          const outFile = join(dir, 'reconciled.parquet');
+          reportProgress({ stage: 'reconcile-write', stream });
+          await db.run(
+            `COPY (
+               SELECT * EXCLUDE (_source) FROM (
+                 SELECT *, 0 AS _source FROM p WHERE ${k} IS NOT NULL
+                 UNION ALL BY NAME
+                 SELECT *, 1 AS _source FROM gap WHERE ${k} IS NOT NULL
+               ) QUALIFY row_number() OVER (PARTITION BY ${k} ORDER BY _source) = 1
+               UNION ALL BY NAME
+               SELECT * FROM p WHERE ${k} IS NULL
+             ) TO ${sqlString(outFile)} (FORMAT PARQUET, COMPRESSION SNAPPY)`,
+          );
+
+          const dataKey = outPrefix + partitionFileName(system, stream, 0);
+          const markerKey = outPrefix + SUCCESS_MARKER;
+          await withS3('DeleteObject', bucket, markerKey, () => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: markerKey })));
+          reportProgress({ stage: 'reconcile-upload', stream, bytes: (await stat(outFile)).size });
+          await uploadFile(s3, bucket, dataKey, outFile);
+          await withS3('PutObject', bucket, markerKey, () =>
+            s3.send(new PutObjectCommand({ Bucket: bucket, Key: markerKey, Body: new Uint8Array(0), ContentLength: 0 })),
+          );
+          return {
+            stream,
+            gapsFound: gapKeys,
+            recordsReconciled: gapKeys,
+            duplicatesRemoved: primaryDuplicates + gapDuplicates,
+            score: gapRows === 0 ? 100 : Math.round((10000 * gapKeys) / gapRows) / 100,
+            location,
+          };
+        } finally {
+          db.close();
+        }
+      });
+    },
+  };
+}
