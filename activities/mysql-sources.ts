@@ -3,7 +3,7 @@
  * Passwords are read from the environment variable a source names, here and
  * nowhere else, so workflow and activity arguments never carry them.
  */
-import { createPool, type Pool, type PoolOptions } from 'mysql2/promise';
+import { createConnection, createPool, type Connection, type Pool, type PoolOptions } from 'mysql2/promise';
 import type { SourceRef } from './types';
 import type { SourceRole, SystemName } from '../config/pipelines';
 
@@ -27,8 +27,19 @@ export interface MysqlSources {
   /** `acode/primary (host:port/database)`: for messages; never a password. */
   label(ref: SourceRef): string;
   endpoint(ref: SourceRef): SourceEndpoint;
+  /** A single connection outside the pool, e.g. for a connectivity probe with its own timeout. */
+  connect(ref: SourceRef, options?: { connectTimeoutMs?: number }): Promise<Connection>;
+  /** `text` with the source's password blanked out, for messages built from driver errors. */
+  redact(ref: SourceRef, text: string): string;
   close(): Promise<void>;
 }
+
+const CLIENT_OPTIONS = {
+  dateStrings: true,
+  supportBigNumbers: true,
+  bigNumberStrings: true,
+  decimalNumbers: false,
+} as const;
 
 function sslOptions(endpoint: SourceEndpoint): PoolOptions['ssl'] {
   switch (endpoint.sslMode ?? 'preferred') {
@@ -54,9 +65,27 @@ export function createMysqlSources(endpoints: SourceEndpoints, env: NodeJS.Proce
     const e = endpoint(ref);
     return `${ref.system}/${ref.role} (${e.host}:${e.port}/${e.database})`;
   };
+  const password = (ref: SourceRef) => env[endpoint(ref).passwordEnv] ?? '';
   return {
     endpoint,
     label,
+    connect(ref, options = {}) {
+      const e = endpoint(ref);
+      return createConnection({
+        host: e.host,
+        port: e.port,
+        user: e.user,
+        database: e.database,
+        password: password(ref),
+        ssl: sslOptions(e),
+        connectTimeout: options.connectTimeoutMs ?? 30_000,
+        ...CLIENT_OPTIONS,
+      });
+    },
+    redact(ref, text) {
+      const secret = password(ref);
+      return secret ? text.split(secret).join('***') : text;
+    },
     pool(ref) {
       const key = `${ref.system}/${ref.role}`;
       let pool = pools.get(key);
@@ -67,14 +96,11 @@ export function createMysqlSources(endpoints: SourceEndpoints, env: NodeJS.Proce
           port: e.port,
           user: e.user,
           database: e.database,
-          password: env[e.passwordEnv] ?? '',
+          password: password(ref),
           ssl: sslOptions(e),
           connectionLimit: 4,
           connectTimeout: 30_000,
-          dateStrings: true,
-          supportBigNumbers: true,
-          bigNumberStrings: true,
-          decimalNumbers: false,
+          ...CLIENT_OPTIONS,
         });
         pools.set(key, pool);
       }
