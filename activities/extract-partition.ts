@@ -70,5 +70,5 @@ export async function uploadFile(
 
 export async function writeSuccessMarker(s3: S3Client, bucket: string, prefix: string): Promise<void> {
   const key = prefix + SUCCESS_MARKER;
-  await withS3('PutObject', bucket, key, () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: '' })));
+  await withS3('PutObject', bucket, key, () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.alloc(0), ContentLength: 0 })));
 }
