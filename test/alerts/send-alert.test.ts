@@ -137,7 +137,7 @@ test('hostile content is sanitised everywhere, and a password metric never reach
   expect(blockTexts(message)).toContain('3 metric(s) withheld');
   expect(message.raw.length).toBeLessThan(10_000);
   expect(pd.received()[0].payload!.summary.length).toBeLessThanOrEqual(1024);
-  expect(pd.received()[0].links[0].href).toContain('radar-daily%2F%3Cscript%3E');
+  expect(pd.received()[0].links?.[0]?.href).toContain('radar-daily%2F%3Cscript%3E');
 });
 
 test('a receiver that fails gives a retryable error naming the channel, never the webhook URL', async () => {
