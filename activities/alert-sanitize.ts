@@ -18,8 +18,9 @@ export const ALERT_LIMITS = {
 
 export const REDACTED = '[REDACTED]';
 
-/** Metric names that speak of a secret: their values never leave the activity. */
-const SENSITIVE_KEY = /pass(word|wd)?|pwd|senha|secret|token|hash|credential|api[-_]?key|access[-_]?key|private[-_]?key|auth|cookie|session/i;
+/** Metric names that speak of a secret: their values never leave the activity. Matched on snake_case words. */
+const SENSITIVE_KEY =
+  /password|passwd|senha|secret|token|hash|credential|api_?key|access_?key|private_?key|authorization|cookie|(^|_)(pass|pwd|auth)(_|$)/;
 
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 
@@ -75,7 +76,11 @@ export function escapeSlackText(text: string): string {
 }
 
 export function isSensitiveMetricName(name: string): boolean {
-  return SENSITIVE_KEY.test(name);
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_');
+  return SENSITIVE_KEY.test(words);
 }
 
 /** Control characters out, secrets redacted, then cut to length (redaction first, so a cut never leaves half a secret). */

@@ -2,6 +2,7 @@
 import {
   ALERT_LIMITS,
   escapeSlackText,
+  isSensitiveMetricName,
   redactSecrets,
   sanitizeMetrics,
   sanitizeText,
@@ -64,6 +65,15 @@ test('metrics named like secrets, non-plain values and extras are withheld', () 
   const capped = sanitizeMetrics(many);
   expect(capped.entries).toHaveLength(ALERT_LIMITS.metrics);
   expect(capped.withheld).toBe(10);
+});
+
+test('secret-sounding metric names are told apart from ordinary ones', () => {
+  for (const name of ['password', 'db_pass', 'dbPass', 'PWD', 'apiKey', 'api-key', 'token_hash', 'clientSecret', 'auth', 'senha']) {
+    expect([name, isSensitiveMetricName(name)]).toEqual([name, true]);
+  }
+  for (const name of ['passed', 'rows', 'authentication_failures', 'bypassRate', 'lagSeconds']) {
+    expect([name, isSensitiveMetricName(name)]).toEqual([name, false]);
+  }
 });
 
 test('long fields are cut with an ellipsis, after redaction', () => {

@@ -71,7 +71,7 @@ test('a Slack alert carries system, time, action required, metrics and the Tempo
   const message = await slack.waitFor((m) => m.channel === 'alerts');
   const blocks = blockTexts(message);
   const link = `${UI}/namespaces/default/workflows/acode-daily-2024-03-01/6f1c2a9e-0b7d-4c55-9a0e-2d4f8b1e7c33/history`;
-  for (const expected of ['ACODE', 'ERROR', '2024-03-01T04:05:06.000Z', 'Check the quarantined partition', '*score*\\n82.5', '*rows*\\n120000', link]) {
+  for (const expected of ['ACODE', 'ERROR', '2024-03-01T04:05:06.000Z', 'Check the quarantined partition', '*score*\\n82.5', '*rows*\\n120000', '*passed*\\nfalse', link]) {
     expect(blocks).toContain(expected);
   }
 });
