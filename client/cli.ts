@@ -1,0 +1,149 @@
+/**
+ * The `orchestrator` CLI (npm run orchestrator -- <command>):
+ *   start <workflow> --input '<json>'        same JSON as the Temporal UI's start form
+ *   signal decision <workflowId> --action retry_primary|use_backup|restore|abort --operator <name> [--note <text>]
+ *   signal pause|resume|checkNow <workflowId> a health monitor
+ *   query <workflowId>                       health state, recovery progress or result
+ *   list [--type <workflow>] [--limit N]
+ *   schedules apply [--engine direct|airbyte] daily schedules at 02:00 UTC and the health monitors
+ *   alert <file.json|->                      an Alertmanager or DataDog alert → recovery
+ *   serve-alerts [--port 8080] [--host 127.0.0.1]  the HTTP alert intake (POST /alerts)
+ * Output is JSON on stdout; an error is one line on stderr and exit code 1.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { SyncEngine } from '../config/pipelines';
+import { checkNowSignal, pauseSignal, resumeSignal } from '../workflows/messages';
+import { createAlertIntake, listen } from './alert-intake';
+import { startRecoveriesForAlerts } from './alert-recovery';
+import { connectClient, type OrchestratorClient } from './connection';
+import { describeWorkflow, listWorkflows, sendOperatorDecision } from './operator-commands';
+import { applyDailySchedules } from './schedules';
+import { ensureHealthMonitors, planStart, startPlanned } from './workflow-starts';
+
+export interface CliIo {
+  connect: () => Promise<OrchestratorClient>;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  readInput: (path: string) => string;
+}
+
+const USAGE = 'usage: orchestrator start|signal|query|list|schedules|alert|serve-alerts … (see client/cli.ts)';
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${what}: not valid JSON (${(err as Error).message.split('\n')[0]})`);
+  }
+}
+
+function engineOption(value: string | undefined): SyncEngine {
+  if (value === undefined || value === 'direct' || value === 'airbyte') return value ?? 'direct';
+  throw new Error(`--engine: expected direct or airbyte, got ${JSON.stringify(value)}`);
+}
+
+function need(value: string | undefined, what: string): string {
+  if (!value) throw new Error(`missing ${what}; ${USAGE}`);
+  return value;
+}
+
+const OPTIONS = {
+  input: { type: 'string' },
+  action: { type: 'string' },
+  operator: { type: 'string' },
+  note: { type: 'string' },
+  type: { type: 'string' },
+  limit: { type: 'string' },
+  engine: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+} as const;
+
+/** Runs one command; returns the exit code (serve-alerts resolves only when its server closes). */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let connection: OrchestratorClient | undefined;
+  const open = async () => (connection ??= await io.connect());
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    const [command, ...rest] = positionals;
+    const print = (value: unknown) => io.out(JSON.stringify(value, null, 2));
+    switch (command) {
+      case 'start': {
+        const plan = planStart(need(rest[0], 'the workflow to start'), values.input ? parseJson(values.input, '--input') : {});
+        const { client, settings } = await open();
+        print(await startPlanned(client, settings, plan));
+        return 0;
+      }
+      case 'signal': {
+        const [name, workflowId] = [need(rest[0], 'the signal'), need(rest[1], 'the workflow id')];
+        const { client } = await open();
+        if (name === 'decision') {
+          await sendOperatorDecision(client, workflowId, { action: values.action, operator: values.operator, ...(values.note ? { note: values.note } : {}) });
+        } else {
+          const signal = { pause: pauseSignal, resume: resumeSignal, checkNow: checkNowSignal }[name];
+          if (!signal) throw new Error(`unknown signal ${JSON.stringify(name)} (known: decision, pause, resume, checkNow)`);
+          await client.workflow.getHandle(workflowId).signal(signal);
+        }
+        print({ signalled: name, workflowId });
+        return 0;
+      }
+      case 'query': {
+        const { client } = await open();
+        print(await describeWorkflow(client, need(rest[0], 'the workflow id')));
+        return 0;
+      }
+      case 'list': {
+        const limit = values.limit === undefined ? 50 : Number(values.limit);
+        if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit: expected a positive integer, got ${JSON.stringify(values.limit)}`);
+        const { client } = await open();
+        print(await listWorkflows(client, values.type, limit));
+        return 0;
+      }
+      case 'schedules': {
+        if (rest[0] !== 'apply') throw new Error('usage: orchestrator schedules apply [--engine direct|airbyte]');
+        const engine = engineOption(values.engine);
+        const { client, settings } = await open();
+        const schedules = await applyDailySchedules(client, settings, engine);
+        const monitors = await ensureHealthMonitors(client, settings, ['acode', 'radar'], { engine });
+        print({ schedules, monitors });
+        return 0;
+      }
+      case 'alert': {
+        const source = need(rest[0], 'the alert file (or - for stdin)');
+        const payload = parseJson(io.readInput(source), `alert ${source}`);
+        const { client, settings } = await open();
+        print(await startRecoveriesForAlerts(client, settings, payload));
+        return 0;
+      }
+      case 'serve-alerts': {
+        const port = values.port === undefined ? 8080 : Number(values.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: expected a port number, got ${JSON.stringify(values.port)}`);
+        const { client, settings } = await open();
+        const server = createAlertIntake({ client, settings, log: io.out });
+        const bound = await listen(server, port, values.host ?? '127.0.0.1');
+        io.out(`alert intake listening on ${values.host ?? '127.0.0.1'}:${bound} (POST /alerts)`);
+        await new Promise<void>((resolve) => server.once('close', () => resolve()));
+        return 0;
+      }
+      default:
+        throw new Error(command ? `unknown command ${JSON.stringify(command)}; ${USAGE}` : USAGE);
+    }
+  } catch (err) {
+    io.err(`orchestrator: ${((err as Error).message ?? String(err)).split('\n')[0]}`);
+    return 1;
+  } finally {
+    await connection?.close();
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), {
+    connect: () => connectClient(),
+    out: (text) => console.log(text),
+    err: (text) => console.error(text),
+    readInput: (path) => readFileSync(path === '-' ? 0 : path, 'utf8'),
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}
