@@ -47,6 +47,7 @@ export function reconciledPrefix(system: SystemName, stream: string, date: strin
   return `origin=reconciled/database=bronze_${system}/${stream}/cog_dt_ingestion=${date}/`;
 }
 
+/** Lands a partition as view `view`, each row carrying a unique `_order`: source, then file, then row. */
 async function landPartition(
   s3: S3Client,
   db: DuckDBSession,
@@ -54,12 +55,17 @@ async function landPartition(
   files: { key: string }[],
   dir: string,
   view: string,
+  source: number,
 ): Promise<boolean> {
   if (files.length === 0) return false;
   await mkdir(dir);
   const local = await downloadObjects(s3, bucket, files.map((f) => f.key), dir, `reconcile ${view}`);
   await checkParquetFiles(db, bucket, local);
-  await db.run(`CREATE VIEW ${view} AS SELECT * FROM read_parquet(${sqlFileList(local.map((f) => f.path))}, union_by_name = true)`);
+  await db.run(
+    `CREATE VIEW ${view} AS SELECT * EXCLUDE (filename, file_row_number),
+       (${source}::BIGINT << 60) | (regexp_extract(filename, '(\\d+)\\.parquet$', 1)::BIGINT << 40) | file_row_number AS _order
+     FROM read_parquet(${sqlFileList(local.map((f) => f.path))}, union_by_name = true, filename = true, file_row_number = true)`,
+  );
   return true;
 }
 
@@ -111,8 +117,8 @@ export function createReconcileActivities(deps: ReconcileDeps): ReconcileActivit
       return withTempDir('reconcile', async (dir) => {
         const db = await openDuckDB(dir, deps.duckdb);
         try {
-          const hasPrimary = await landPartition(s3, db, primary.bucket, primary.files, join(dir, 'primary'), 'p');
-          const hasBackup = await landPartition(s3, db, backup.bucket, backup.files, join(dir, 'backup'), 'b');
+          const hasPrimary = await landPartition(s3, db, primary.bucket, primary.files, join(dir, 'primary'), 'p', 0);
+          const hasBackup = await landPartition(s3, db, backup.bucket, backup.files, join(dir, 'backup'), 'b', 1);
           if (!hasPrimary) await db.run('CREATE VIEW p AS SELECT * FROM b LIMIT 0');
           if (!hasBackup) await db.run('CREATE VIEW b AS SELECT * FROM p LIMIT 0');
           const pCols = await describe(db, 'p');
@@ -133,31 +139,38 @@ export function createReconcileActivities(deps: ReconcileDeps): ReconcileActivit
             });
           }
           const k = sqlIdent(keyName);
-          await db.run(`CREATE VIEW gap AS SELECT * FROM b WHERE NOT EXISTS (SELECT 1 FROM p WHERE p.${k} = b.${k})`);
+          const gapSource = '(_order >> 60) = 1';
+          await db.run(
+            `CREATE VIEW merged AS SELECT * FROM p
+             UNION ALL BY NAME SELECT * FROM b WHERE NOT EXISTS (SELECT 1 FROM p WHERE p.${k} = b.${k})`,
+          );
           reportProgress({ stage: 'reconcile-measure', stream });
-          const [pm] = await db.rows(
-            `SELECT count(*) AS n, count(*) FILTER (WHERE ${k} IS NULL) AS null_keys, count(DISTINCT ${k}) AS keys FROM p`,
+          // GROUP BY rather than count(DISTINCT): DuckDB spills grouped aggregates to disk.
+          const [m] = await db.rows(
+            `SELECT count(*) FILTER (WHERE NOT ${gapSource}) AS p_rows, count(*) FILTER (WHERE NOT ${gapSource} AND ${k} IS NULL) AS p_null,
+                    count(*) FILTER (WHERE ${gapSource}) AS g_rows, count(*) FILTER (WHERE ${gapSource} AND ${k} IS NULL) AS g_null
+               FROM merged`,
           );
-          const [gm] = await db.rows(
-            `SELECT count(*) AS n, count(*) FILTER (WHERE ${k} IS NULL) AS null_keys, count(DISTINCT ${k}) AS keys FROM gap`,
+          const [keys] = await db.rows(
+            `SELECT count(*) FILTER (WHERE NOT gap) AS p_keys, count(*) FILTER (WHERE gap) AS g_keys
+               FROM (SELECT ${k}, bool_or(${gapSource}) AS gap FROM merged WHERE ${k} IS NOT NULL GROUP BY ${k})`,
           );
-          const gapRows = Number(gm.n);
-          const gapNullKeys = Number(gm.null_keys);
-          const gapKeys = Number(gm.keys);
-          const gapDuplicates = gapRows - gapNullKeys - gapKeys;
-          const primaryDuplicates = Number(pm.n) - Number(pm.null_keys) - Number(pm.keys);
+          const gapRows = Number(m.g_rows);
+          const gapKeys = Number(keys.g_keys);
+          const gapDuplicates = gapRows - Number(m.g_null) - gapKeys;
+          const primaryDuplicates = Number(m.p_rows) - Number(m.p_null) - Number(keys.p_keys);
 
           const outFile = join(dir, 'reconciled.parquet');
           reportProgress({ stage: 'reconcile-write', stream });
+          // Keys held more than once: keep the row with the smallest _order (the primary's first).
+          await db.run(
+            `CREATE TEMP TABLE repeated AS SELECT ${k} AS k, min(_order) AS keep FROM merged
+               WHERE ${k} IS NOT NULL GROUP BY ${k} HAVING count(*) > 1`,
+          );
           await db.run(
             `COPY (
-               SELECT * EXCLUDE (_source) FROM (
-                 SELECT *, 0 AS _source FROM p WHERE ${k} IS NOT NULL
-                 UNION ALL BY NAME
-                 SELECT *, 1 AS _source FROM gap WHERE ${k} IS NOT NULL
-               ) QUALIFY row_number() OVER (PARTITION BY ${k} ORDER BY _source) = 1
-               UNION ALL BY NAME
-               SELECT * FROM p WHERE ${k} IS NULL
+               SELECT m.* EXCLUDE (_order) FROM merged m LEFT JOIN repeated r ON m.${k} = r.k
+               WHERE (r.k IS NULL AND NOT (m.${k} IS NULL AND (m._order >> 60) = 1)) OR m._order = r.keep
              ) TO ${sqlString(outFile)} (FORMAT PARQUET, COMPRESSION SNAPPY)`,
           );
 
