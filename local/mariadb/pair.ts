@@ -4,7 +4,7 @@
  * Tests start one in a temp directory and throw it away; the main job starts
  * one in a chosen directory with keepData and finds its data there next time.
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { SourceEndpoint } from '../../activities/mysql-sources';
@@ -17,7 +17,6 @@ import {
   startReplicaThreads,
   stopReplicaThread,
   waitForReplicaCatchUp,
-  waitForReplicaRunning,
   type ReplicaStatus,
 } from './replication';
 import { MariaDbServer } from './server-process';
@@ -87,7 +86,6 @@ export async function startMariaDbPair(options: MariaDbPairOptions = {}): Promis
     port: options.replicaPort,
     bufferPoolSize: options.bufferPoolSize,
   });
-  const freshReplica = !existsSync(replica.datadir);
 
   const shutdown = async () => {
     const signal = keepData ? 'SIGTERM' : 'SIGKILL';
@@ -97,12 +95,8 @@ export async function startMariaDbPair(options: MariaDbPairOptions = {}): Promis
 
   try {
     await Promise.all([primary.start(), replica.start()]);
-    if (freshReplica) {
-      await configureReplication(primary, replica);
-    } else {
-      // A kept pair: the replica may have started before the primary was back.
-      await waitForReplicaRunning(replica);
-    }
+    // On a kept pair this re-points the replica at the primary's port of this run; GTID (slave_pos) keeps its position.
+    await configureReplication(primary, replica);
     await primary.withAdmin(async (conn) => {
       await conn.query(`CREATE DATABASE IF NOT EXISTS \`${ACODE_DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
       await conn.query(`CREATE DATABASE IF NOT EXISTS \`${RADAR_DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
