@@ -107,7 +107,16 @@ export async function waitForJob(
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
-      await pause(Math.min(pollIntervalMs, remaining), ctx);
+      // Sleep in slices no longer than half the heartbeat timeout, heartbeating between them,
+      // so a poll interval longer than the heartbeat timeout does not time the activity out.
+      let wait = Math.min(pollIntervalMs, remaining);
+      const slice = ctx?.info.heartbeatTimeoutMs ? Math.max(1, Math.floor(ctx.info.heartbeatTimeoutMs / 2)) : wait;
+      while (wait > 0) {
+        const step = Math.min(slice, wait);
+        await pause(step, ctx);
+        wait -= step;
+        if (wait > 0) ctx?.heartbeat({ jobId, status, startedAtMs, polls } satisfies JobWaitProgress);
+      }
     }
   } catch (error) {
     if (signal?.aborted) {

@@ -110,6 +110,21 @@ test('cancelling the activity cancels the Airbyte job and rethrows the cancellat
   expect(run.signal.aborted).toBe(true);
 });
 
+test('a poll interval longer than the heartbeat timeout still heartbeats within it', async () => {
+  const { jobId } = await airbyte.triggerAirbyteSync({ connectionName: PRIMARY });
+  const run = await sync.started(0);
+  const env = activityEnv({ heartbeatTimeoutMs: 200 });
+  const beats: number[] = [];
+  env.on('heartbeat', () => {
+    beats.push(Date.now());
+    if (beats.length === 4) run.finish({ recordsSynced: 1, bytesSynced: 1 });
+  });
+  const result = await env.run(airbyte.waitForAirbyteJob, { jobId, pollIntervalMs: 300, timeoutMs: 10_000 });
+  expect(result.status).toBe('succeeded');
+  const gaps = beats.slice(1).map((t, i) => t - beats[i]);
+  expect(Math.max(...gaps)).toBeLessThan(200);
+});
+
 test('cancelAirbyteJob cancels a running job and is harmless on a finished one', async () => {
   const { jobId } = await airbyte.triggerAirbyteSync({ connectionName: PRIMARY });
   await sync.started(0);
