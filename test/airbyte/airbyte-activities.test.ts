@@ -6,6 +6,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createAirbyteActivities } from '../../activities/airbyte';
 import type { JobWaitProgress } from '../../activities/airbyte-job-wait';
+import type { AirbyteJobResult } from '../../activities/types';
 import { startAirbyteSimulator, type AirbyteSimulator } from '../../local/airbyte/simulator';
 import { ScriptedSync } from './scripted-sync';
 
@@ -119,7 +120,7 @@ test('a poll interval longer than the heartbeat timeout still heartbeats within 
     beats.push(Date.now());
     if (beats.length === 4) run.finish({ recordsSynced: 1, bytesSynced: 1 });
   });
-  const result = await env.run(airbyte.waitForAirbyteJob, { jobId, pollIntervalMs: 300, timeoutMs: 10_000 });
+  const result = (await env.run(airbyte.waitForAirbyteJob, { jobId, pollIntervalMs: 300, timeoutMs: 10_000 })) as AirbyteJobResult;
   expect(result.status).toBe('succeeded');
   const gaps = beats.slice(1).map((t, i) => t - beats[i]);
   expect(Math.max(...gaps)).toBeLessThan(200);
