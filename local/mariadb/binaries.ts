@@ -14,8 +14,7 @@ export interface MariaDbBinaries {
 
 const MISSING = 'mariadbd not found: apt-get install -y mariadb-server';
 
-function locate(name: string, extraDirs: string[]): string | undefined {
-  const dirs = [...extraDirs, ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean)];
+function locate(name: string, dirs: string[]): string | undefined {
   for (const dir of dirs) {
     const candidate = path.join(dir, name);
     if (existsSync(candidate)) return candidate;
@@ -23,14 +22,21 @@ function locate(name: string, extraDirs: string[]): string | undefined {
   return undefined;
 }
 
+/** Paths of mariadbd and mariadb-install-db in `dirs` (default: the Debian locations and PATH), or one line saying how to install them. */
+export function locateMariaDbBinaries(dirs?: string[]): { mariadbd: string; installDb: string } {
+  const search = dirs ?? ['/usr/sbin', '/usr/local/sbin', '/usr/bin', '/usr/local/bin', ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean)];
+  const mariadbd = locate('mariadbd', search);
+  const installDb = locate('mariadb-install-db', search);
+  if (!mariadbd || !installDb) throw new Error(MISSING);
+  return { mariadbd, installDb };
+}
+
 let cached: Promise<MariaDbBinaries> | undefined;
 
 /** Finds mariadbd and mariadb-install-db, or fails with one line telling how to install them. */
 export function findMariaDbBinaries(): Promise<MariaDbBinaries> {
   cached ??= (async () => {
-    const mariadbd = locate('mariadbd', ['/usr/sbin', '/usr/local/sbin', '/usr/bin']);
-    const installDb = locate('mariadb-install-db', ['/usr/bin', '/usr/local/bin', '/usr/scripts']);
-    if (!mariadbd || !installDb) throw new Error(MISSING);
+    const { mariadbd, installDb } = locateMariaDbBinaries();
     const { stdout } = await run(mariadbd, ['--version']);
     const version = /Ver\s+(\S+)/.exec(stdout)?.[1] ?? 'unknown';
     return { mariadbd, installDb, version };
