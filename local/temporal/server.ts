@@ -1,0 +1,132 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Method, Type } from 'protobufjs';
+import { ServiceError } from './errors';
+import { ServiceClock } from './clock';
+import { Engine } from './engine';
+import { clientRpcs } from './client-rpcs';
+import { workerRpcs, type Rpc } from './worker-rpcs';
+import { systemRpcs } from './system-rpcs';
+import { scheduleRpcs } from './schedule-wiring';
+import { decodePlain, encodePlain, lookupType } from './proto';
+import * as protoRoot from '@temporalio/proto';
+
+const SERVICE = 'temporal.api.workflowservice.v1.WorkflowService';
+const NAMESPACE = 'default';
+
+export interface LocalTemporalOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Jump the clock to the next timer when nothing is outstanding. Default false. */
+  timeSkipping?: boolean;
+}
+
+export interface LocalTemporal {
+  /** host:port to give Connection.connect / NativeConnection.connect. */
+  address: string;
+  port: number;
+  namespace: string;
+  /** Milliseconds since the epoch on the service clock. */
+  now(): number;
+  /** How far the clock has jumped ahead of real time. */
+  skippedMs(): number;
+  shutdown(): Promise<void>;
+}
+
+function methodDefinition(method: Method, rpcName: string): grpc.MethodDefinition<object, object> {
+  const requestType: Type = lookupType(`.temporal.api.workflowservice.v1.${method.requestType}`);
+  const responseType: Type = lookupType(`.temporal.api.workflowservice.v1.${method.responseType}`);
+  return {
+    path: `/${SERVICE}/${rpcName}`,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: (value: object) => encodePlain(requestType, value),
+    requestDeserialize: (bytes: Buffer) => decodePlain<object>(requestType, bytes),
+    responseSerialize: (value: object) => encodePlain(responseType, value),
+    responseDeserialize: (bytes: Buffer) => decodePlain<object>(responseType, bytes),
+    originalName: rpcName.charAt(0).toLowerCase() + rpcName.slice(1),
+  };
+}
+
+function toStatus(err: unknown, rpcName: string): Partial<grpc.StatusObject> {
+  if (err instanceof ServiceError) return { code: err.code, details: err.message };
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`local temporal: ${rpcName} failed: ${message}\n`);
+  return { code: grpc.status.INTERNAL, details: `${rpcName}: ${message}` };
+}
+
+function unaryHandler(rpcName: string, rpc: Rpc | undefined): grpc.handleUnaryCall<object, object> {
+  return (call, callback) => {
+    if (!rpc) {
+      callback({ code: grpc.status.UNIMPLEMENTED, details: `WorkflowService/${rpcName} is not implemented by the local Temporal service` });
+      return;
+    }
+    let cancelled = false;
+    call.on('cancelled', () => (cancelled = true));
+    Promise.resolve()
+      .then(() => rpc(call.request as never, { isCancelled: () => cancelled || call.cancelled }))
+      .then(
+        (response) => callback(null, response),
+        (err: unknown) => callback(toStatus(err, rpcName)),
+      );
+  };
+}
+
+function healthService(server: grpc.Server): void {
+  const req = lookupType('.grpc.health.v1.HealthCheckRequest');
+  const res = lookupType('.grpc.health.v1.HealthCheckResponse');
+  server.addService(
+    {
+      Check: {
+        path: '/grpc.health.v1.Health/Check', requestStream: false, responseStream: false,
+        requestSerialize: (v: object) => encodePlain(req, v), requestDeserialize: (b: Buffer) => decodePlain<object>(req, b),
+        responseSerialize: (v: object) => encodePlain(res, v), responseDeserialize: (b: Buffer) => decodePlain<object>(res, b),
+      },
+    },
+    { Check: ((_call, cb) => cb(null, { status: 1 })) as grpc.handleUnaryCall<object, object> },
+  );
+}
+
+/** Starts the in-memory Temporal-compatible service (namespace `default`). */
+export async function startLocalTemporal(options: LocalTemporalOptions = {}): Promise<LocalTemporal> {
+  const clock = new ServiceClock(options.timeSkipping ?? false);
+  const engine = new Engine(clock, NAMESPACE);
+  const rpcs: Record<string, Rpc> = { ...systemRpcs(engine), ...clientRpcs(engine), ...workerRpcs(engine), ...scheduleRpcs(engine) };
+  const service = (protoRoot as unknown as { lookupService(n: string): { methods: Record<string, Method> } }).lookupService(`.${SERVICE}`);
+  const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
+  const handlers: grpc.UntypedServiceImplementation = {};
+  for (const [name, method] of Object.entries(service.methods)) {
+    definition[name] = methodDefinition(method, name);
+    handlers[name] = unaryHandler(name, rpcs[name]);
+  }
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024, 'grpc.max_send_message_length': 128 * 1024 * 1024 });
+  server.addService(definition, handlers);
+  healthService(server);
+  const host = options.host ?? '127.0.0.1';
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${host}:${options.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+  );
+  let stopped = false;
+  return {
+    address: `${host}:${port}`,
+    port,
+    namespace: NAMESPACE,
+    now: () => clock.now(),
+    skippedMs: () => clock.skippedMs(),
+    shutdown: async () => {
+      if (stopped) return;
+      stopped = true;
+      engine.shutdown();
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 2000);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+    },
+  };
+}
