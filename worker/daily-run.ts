@@ -1,0 +1,89 @@
+/**
+ * The main job's run of today's ACODE and Radar syncs: starts both (or joins
+ * runs already started today), shows progress while they run, and prints the
+ * summary per stream: rows, files, bytes, duration, quality score, S3 path.
+ */
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { ClientSettings } from '../client/connection';
+import { planStart, startPlanned } from '../client/workflow-starts';
+import type { AcodeDailySyncResult } from '../workflows/acode-daily-sync';
+import type { RadarDailySyncResult } from '../workflows/radar-daily-sync';
+
+export interface DailyRunOutcome {
+  acode?: AcodeDailySyncResult;
+  radar?: RadarDailySyncResult;
+  errors: string[];
+}
+
+async function startOrJoin(client: Client, settings: ClientSettings, workflowType: 'acodeDailySync' | 'radarDailySync', input: object): Promise<WorkflowHandle> {
+  const plan = planStart(workflowType, input);
+  try {
+    const started = await startPlanned(client, settings, plan);
+    return client.workflow.getHandle(started.workflowId, started.runId);
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    return client.workflow.getHandle(plan.workflowId);
+  }
+}
+
+/** Activities completed so far in a run's history: the progress a person watches. */
+async function completedActivities(handle: WorkflowHandle): Promise<number> {
+  const history = await handle.fetchHistory();
+  return (history.events ?? []).filter((e) => e.activityTaskCompletedEventAttributes).length;
+}
+
+export async function runTodaysSyncs(client: Client, settings: ClientSettings, log: (line: string) => void, engine: 'direct' | 'airbyte' = 'direct'): Promise<DailyRunOutcome> {
+  const acode = await startOrJoin(client, settings, 'acodeDailySync', { engine });
+  const radar = await startOrJoin(client, settings, 'radarDailySync', { engine });
+  log(`started ${acode.workflowId} and ${radar.workflowId}`);
+
+  const outcome: DailyRunOutcome = { errors: [] };
+  let done = 0;
+  const settle = <T>(p: Promise<T>, name: string, keep: (r: T) => void) =>
+    p.then(keep, (err: Error) => outcome.errors.push(`${name}: ${err.cause instanceof Error ? err.cause.message : err.message}`)).finally(() => done++);
+  const finished = Promise.all([
+    settle(acode.result() as Promise<AcodeDailySyncResult>, acode.workflowId, (r) => (outcome.acode = r)),
+    settle(radar.result() as Promise<RadarDailySyncResult>, radar.workflowId, (r) => (outcome.radar = r)),
+  ]);
+  const started = Date.now();
+  const ticker = setInterval(async () => {
+    if (done === 2) return;
+    const [a, r] = await Promise.all([completedActivities(acode), completedActivities(radar)]).catch(() => [NaN, NaN]);
+    log(`… ${((Date.now() - started) / 1000).toFixed(0)} s: ACODE ${a} steps done, Radar ${r} steps done`);
+  }, 5000);
+  try {
+    await finished;
+  } finally {
+    clearInterval(ticker);
+  }
+  return outcome;
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export function formatSummary(outcome: DailyRunOutcome): string {
+  const lines: string[] = [];
+  if (outcome.acode) {
+    const a = outcome.acode;
+    lines.push(`ACODE ${a.date} from ${a.source} (${a.engine}): quality ${a.qualityScore.toFixed(1)}, ${secs(a.durationMs)}`);
+    for (const s of a.streams) {
+      const quality = s.qualityScore === null ? '-' : s.qualityScore.toFixed(1);
+      lines.push(`  ${s.stream}: ${s.rows} rows, ${s.files} files, ${mb(s.bytes)}, ${secs(s.durationMs)}, quality ${quality}, ${s.location}`);
+    }
+  }
+  if (outcome.radar) {
+    const r = outcome.radar;
+    const synced = r.tables.filter((t) => t.status === 'synced').length;
+    lines.push(`Radar ${r.date} (${r.engine}): ${r.outcome}, ${synced}/${r.tables.length} tables, ${r.totalRows} rows, ${mb(r.totalBytes)}, ${secs(r.durationMs)}`);
+    for (const t of r.tables.filter((t) => t.critical || t.status !== 'synced')) {
+      lines.push(`  ${t.table}${t.critical ? ' (critical)' : ''}: ${t.status}, ${t.rows} rows, ${t.files} files, ${mb(t.bytes)}${t.error ? `, ${t.error}` : ''}`);
+    }
+  }
+  for (const e of outcome.errors) lines.push(`FAILED ${e}`);
+  return lines.join('\n');
+}
+
+export function succeeded(outcome: DailyRunOutcome): boolean {
+  return outcome.errors.length === 0 && Boolean(outcome.acode) && outcome.radar?.outcome === 'success';
+}

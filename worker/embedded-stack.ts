@@ -1,0 +1,107 @@
+/**
+ * The embedded default stack for a machine with no outside services: MariaDB
+ * primary and replica with sample data, an S3-compatible server, an Airbyte
+ * API simulator running the direct engine, Slack and PagerDuty receivers,
+ * and (unless TEMPORAL_ADDRESS is set) the local Temporal service.
+ * It returns the environment that points the worker at these pieces.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { startMariaDbPair, type MariaDbPair } from '../local/mariadb/pair';
+import { ensureSampleData } from '../local/sampledata/ensure-sample-data';
+import { startLocalS3, LOCAL_S3_CREDENTIALS } from '../local/s3/server';
+import { startAirbyteSimulator } from '../local/airbyte/simulator';
+import { directEngineRunSync } from '../local/airbyte/direct-engine-sync';
+import { startSlackReceiver } from '../local/alerts/slack-receiver';
+import { startPagerDutyReceiver } from '../local/alerts/pagerduty-receiver';
+import { startLocalTemporal } from '../local/temporal/server';
+import { createMysqlSources } from '../activities/mysql-sources';
+import { syncTable } from '../activities/extract-engine';
+import { ACODE_STREAMS, BUCKETS, type SystemName } from '../config/pipelines';
+import { RADAR_TABLE_NAMES } from '../config/radar-tables';
+
+export interface EmbeddedStackOptions {
+  dataDir: string;
+  /** Start the local Temporal service (real time) — false when TEMPORAL_ADDRESS points elsewhere. */
+  temporal: boolean;
+  acodeFiscalRows: number;
+  log: (line: string) => void;
+}
+
+export interface EmbeddedStack {
+  /** Variables for config/env.ts and the secret-reading clients; applied to process.env by the caller. */
+  env: Record<string, string>;
+  pair: MariaDbPair;
+  shutdown(): Promise<void>;
+}
+
+function streamsOf(system: SystemName): string[] {
+  return system === 'acode' ? ACODE_STREAMS.map((s) => s.name) : RADAR_TABLE_NAMES;
+}
+
+export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise<EmbeddedStack> {
+  const stops: (() => Promise<void>)[] = [];
+  const shutdown = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    options.log('starting MariaDB primary and replica');
+    const pair = await startMariaDbPair({ baseDir: path.join(options.dataDir, 'mariadb') });
+    stops.push(() => pair.shutdown());
+    pair.applyCredentials();
+    const sample = await ensureSampleData(pair, { acode: { fiscalRows: options.acodeFiscalRows }, radar: {} });
+    options.log(`sample data ${sample.loaded ? 'loaded' : 'found'}: ${sample.acodeRows} ACODE fiscal rows, ${sample.radarTables} Radar tables`);
+
+    const s3 = await startLocalS3({ dir: path.join(options.dataDir, 's3') });
+    stops.push(() => s3.shutdown());
+    options.log(`S3-compatible server at ${s3.endpoint}`);
+
+    const sources = createMysqlSources(pair.endpoints);
+    stops.push(() => sources.close());
+    const s3Client = s3.client();
+    const airbyte = await startAirbyteSimulator({
+      runSync: directEngineRunSync({
+        syncStream: (input, signal) => syncTable({ sources, s3: s3Client, buckets: { ...BUCKETS } }, input, { signal }),
+        streams: (connection) => streamsOf(connection.system),
+      }),
+    });
+    stops.push(() => airbyte.close());
+
+    const slack = await startSlackReceiver();
+    stops.push(() => slack.close());
+    const pagerDuty = await startPagerDutyReceiver();
+    stops.push(() => pagerDuty.close());
+
+    const env: Record<string, string> = {
+      ACODE_HOST: pair.endpoints.acode.primary.host,
+      ACODE_PORT: String(pair.endpoints.acode.primary.port),
+      ACODE_BACKUP_HOST: pair.endpoints.acode.backup.host,
+      ACODE_BACKUP_PORT: String(pair.endpoints.acode.backup.port),
+      ACODE_USER: pair.endpoints.acode.primary.user,
+      ACODE_BACKUP_USER: pair.endpoints.acode.backup.user,
+      RADAR_HOST: pair.endpoints.radar.primary.host,
+      RADAR_PORT: String(pair.endpoints.radar.primary.port),
+      RADAR_USER: pair.endpoints.radar.primary.user,
+      MYSQL_SSL_MODE: 'disabled',
+      S3_ENDPOINT: s3.endpoint,
+      S3_SSE: 'none',
+      AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+      AIRBYTE_URL: airbyte.url,
+      SLACK_WEBHOOK_DATA_ENGINEERING: slack.webhookUrl('data-engineering'),
+      SLACK_WEBHOOK_ALERTS: slack.webhookUrl('alerts'),
+      PAGERDUTY_EVENTS_URL: pagerDuty.enqueueUrl,
+      PAGERDUTY_ROUTING_KEY: randomBytes(16).toString('hex'),
+    };
+    if (options.temporal) {
+      const temporal = await startLocalTemporal({ port: 0 });
+      stops.push(() => temporal.shutdown());
+      env.TEMPORAL_ADDRESS = temporal.address;
+      options.log(`local Temporal service at ${temporal.address}`);
+    }
+    return { env, pair, shutdown };
+  } catch (err) {
+    await shutdown();
+    throw err;
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * The main job.
+ *   npm start                 embedded stack where nothing outside is configured, the worker,
+ *                             the schedules and health monitors, today's ACODE and Radar syncs
+ *                             with a summary; then keeps serving until Ctrl-C.
+ *   npm start -- --once       the same, then exits 0 when both syncs succeeded, non-zero otherwise.
+ *   node dist/worker/main.js --serve
+ *                             the worker only, against configured services (the container).
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { connectClient, readClientSettings } from '../client/connection';
+import { applyDailySchedules } from '../client/schedules';
+import { ensureHealthMonitors } from '../client/workflow-starts';
+import { loadEnvConfig, wantsEmbeddedStack } from '../config/env';
+import { startEmbeddedStack, type EmbeddedStack } from './embedded-stack';
+import { createIngestionWorker } from './worker';
+import { formatSummary, runTodaysSyncs, succeeded } from './daily-run';
+
+const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+function parseCli() {
+  const { values } = parseArgs({
+    options: {
+      once: { type: 'boolean', default: false },
+      serve: { type: 'boolean', default: false },
+      rows: { type: 'string', default: '20000' },
+      'data-dir': { type: 'string', default: path.resolve('.local-data') },
+    },
+  });
+  const rows = Number(values.rows);
+  if (!Number.isInteger(rows) || rows < 1) throw new Error(`--rows: expected a positive integer, got ${JSON.stringify(values.rows)}`);
+  return { once: values.once ?? false, serve: values.serve ?? false, rows, dataDir: values['data-dir'] as string };
+}
+
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
+async function main(): Promise<number> {
+  const cli = parseCli();
+  Runtime.install({ logger: new DefaultLogger(process.env.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+  let config = loadEnvConfig();
+  let stack: EmbeddedStack | undefined;
+  if (!cli.serve && wantsEmbeddedStack(config)) {
+    log(`no outside services configured: starting the embedded stack in ${cli.dataDir}`);
+    stack = await startEmbeddedStack({ dataDir: cli.dataDir, temporal: !config.TEMPORAL_ADDRESS, acodeFiscalRows: cli.rows, log });
+    Object.assign(process.env, stack.env);
+    config = loadEnvConfig();
+  }
+  const ingestion = await createIngestionWorker(config, log);
+  const running = ingestion.worker.run();
+  log(`worker polling ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS ?? 'localhost:7233'} (namespace ${config.TEMPORAL_NAMESPACE})`);
+
+  let exitCode = 0;
+  const stop = async () => {
+    ingestion.worker.shutdown();
+    await running.catch((err) => log(`worker stopped with an error: ${err.message}`));
+    await ingestion.close();
+    await stack?.shutdown();
+  };
+  try {
+    if (!cli.serve) {
+      const { client, settings, close } = await connectClient(readClientSettings());
+      try {
+        for (const s of await applyDailySchedules(client, settings, config.SYNC_ENGINE)) log(`schedule ${s.scheduleId} ${s.action} (daily 02:00 UTC)`);
+        for (const m of await ensureHealthMonitors(client, settings)) log(`health monitor ${m.workflowId} running`);
+        const outcome = await runTodaysSyncs(client, settings, log, config.SYNC_ENGINE);
+        console.log(`\nSummary\n${formatSummary(outcome)}\n`);
+        exitCode = succeeded(outcome) ? 0 : 1;
+      } finally {
+        await close();
+      }
+    }
+    if (!cli.once) {
+      log('serving; Ctrl-C to stop');
+      log(`stopping on ${await untilSignal()}`);
+    }
+  } finally {
+    await stop();
+  }
+  return exitCode;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`main job failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,81 @@
+/**
+ * Config → clients → activities → Worker. Used by the main job, the container
+ * (`node dist/worker/main.js --serve`) and anyone running a worker by hand.
+ */
+import { existsSync } from 'node:fs';
+import { S3Client } from '@aws-sdk/client-s3';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Activities, Alert, AlertDelivery } from '../activities/types';
+import { createMysqlSources, type MysqlSources } from '../activities/mysql-sources';
+import { bucketNames, sourceEndpoints, type EnvConfig } from '../config/env';
+import { createActivities } from './activities';
+import { BUNDLE_PATH, WORKFLOWS_PATH } from './bundle';
+import { temporalConnectionOptions } from './temporal-connection';
+
+export interface IngestionWorker {
+  worker: Worker;
+  sources: MysqlSources;
+  close(): Promise<void>;
+}
+
+function s3ClientFor(config: EnvConfig): S3Client {
+  return new S3Client({
+    region: config.S3_REGION,
+    endpoint: config.S3_ENDPOINT,
+    forcePathStyle: Boolean(config.S3_ENDPOINT),
+  });
+}
+
+/** Alerts go to the log when no Slack webhook is configured (a demo stack), never silently nowhere. */
+function logOnlyAlerts(log: (line: string) => void): Pick<Activities, 'sendAlert'> {
+  return {
+    async sendAlert(alert: Alert): Promise<AlertDelivery> {
+      log(`alert ${alert.severity} ${alert.system}: ${alert.title} (no Slack webhook configured)`);
+      return { slackChannel: 'log', pagerDuty: false };
+    },
+  };
+}
+
+export function buildActivities(config: EnvConfig, sources: MysqlSources, log: (line: string) => void): Activities {
+  const activities = createActivities({
+    sources,
+    s3: s3ClientFor(config),
+    buckets: bucketNames(config),
+    airbyte: { baseUrl: config.AIRBYTE_URL ?? 'http://localhost:8001' },
+    alerts: {
+      slackWebhooks: {
+        dataEngineering: config.SLACK_WEBHOOK_DATA_ENGINEERING ?? '',
+        alerts: config.SLACK_WEBHOOK_ALERTS ?? '',
+      },
+      pagerDuty: { url: config.PAGERDUTY_EVENTS_URL, routingKeyEnv: 'PAGERDUTY_ROUTING_KEY' },
+      temporalUiUrl: config.TEMPORAL_UI_URL,
+      namespace: config.TEMPORAL_NAMESPACE,
+    },
+  });
+  const slackConfigured = Boolean(config.SLACK_WEBHOOK_ALERTS && config.SLACK_WEBHOOK_DATA_ENGINEERING);
+  return slackConfigured ? activities : { ...activities, ...logOnlyAlerts(log) };
+}
+
+export async function createIngestionWorker(config: EnvConfig, log: (line: string) => void): Promise<IngestionWorker> {
+  const address = config.TEMPORAL_ADDRESS ?? 'localhost:7233';
+  const sources = createMysqlSources(sourceEndpoints(config));
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config, address));
+  // A compiled worker (dist/) uses the bundle built at image build; from source, the workflows are bundled at start.
+  const compiled = __filename.endsWith('.js') && existsSync(BUNDLE_PATH);
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    activities: buildActivities(config, sources, log),
+    ...(compiled ? { workflowBundle: { codePath: BUNDLE_PATH } } : { workflowsPath: WORKFLOWS_PATH }),
+    shutdownGraceTime: '30s',
+  });
+  return {
+    worker,
+    sources,
+    async close() {
+      await sources.close();
+      await connection.close();
+    },
+  };
+}
