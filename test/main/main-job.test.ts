@@ -1,0 +1,51 @@
+/**
+ * The README's main job, as a person runs it: `npm start -- --once` on the
+ * embedded stack exits 0 and its summary names every ACODE stream and every
+ * Radar critical table with rows.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ACODE_STREAMS, RADAR_CRITICAL_TABLES } from '../../config/pipelines';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+function runMainJob(dataDir: string): Promise<{ code: number | null; output: string }> {
+  const env = { ...process.env };
+  for (const key of ['TEMPORAL_ADDRESS', 'ACODE_HOST', 'RADAR_HOST', 'S3_ENDPOINT']) delete env[key];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'worker/main.ts', '--once', '--rows', '3000', '--data-dir', dataDir], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+describe('main job', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'main-job-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('syncs ACODE and Radar once on the embedded stack and exits 0 with a summary', async () => {
+    const { code, output } = await runMainJob(dataDir);
+    expect(output).toContain('Summary');
+    for (const stream of ACODE_STREAMS) {
+      const line = output.split('\n').find((l) => l.trim().startsWith(`${stream.name}:`));
+      expect(line).toBeDefined();
+      expect(Number(/: (\d+) rows/.exec(line!)?.[1])).toBeGreaterThan(0);
+      expect(line).toContain(`s3://farmarcas-production-bronze/origin=airbyte/database=bronze_acode/${stream.name}/cog_dt_ingestion=`);
+    }
+    for (const table of RADAR_CRITICAL_TABLES) {
+      const line = output.split('\n').find((l) => l.trim().startsWith(`${table} (critical):`));
+      expect(line).toMatch(/synced, [1-9]\d* rows/);
+    }
+    expect(output).not.toMatch(/FAILED/);
+    expect(code).toBe(0);
+  }, 180_000);
+});
