@@ -25,7 +25,7 @@ async function describeUntil(scheduleId: string, done: (d: ScheduleDescription) 
 
 const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-test('a paused daily schedule: trigger runs it now, describe/list/pause/unpause reflect it, delete removes it', async () => {
+test('a paused daily schedule: trigger runs it now, describe/list/pause/unpause/update reflect it, delete removes it', async () => {
   const scheduleId = `acode-daily-${randomUUID()}`;
   const handle = await env.client.schedule.create({
     scheduleId,
@@ -77,6 +77,13 @@ test('a paused daily schedule: trigger runs it now, describe/list/pause/unpause 
   expect(resumed.state).toMatchObject({ paused: false, note: 'resumed by the operator' });
   await handle.pause('maintenance window');
   expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'maintenance window' });
+
+  await handle.update((previous) => ({ ...previous, spec: { calendars: [{ hour: 4, minute: 30 }] } }));
+  const updated = await handle.describe();
+  expect(updated.info.lastUpdatedAt).toBeInstanceOf(Date);
+  expect(updated.state).toMatchObject({ paused: true, note: 'maintenance window' });
+  expect(updated.info.nextActionTimes[0].toISOString()).toMatch(/T04:30:00\.000Z$/);
+  expect(updated.action).toMatchObject({ workflowType: 'scheduledPartitionRun', args: ['2026-11-27'] });
 
   await handle.delete();
   await expect(handle.describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
