@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId, type WorkflowStartOptions } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Workflow, WorkflowResultType } from '@temporalio/common';
 import { startLocalTemporal, type LocalTemporal } from '../../local/temporal/server';
 
@@ -25,7 +25,7 @@ export interface TemporalEnv {
   /** The local service, when this environment started one (undefined with TEMPORAL_ADDRESS). */
   service?: LocalTemporal;
   /** Starts a workflow on the worker's task queue. */
-  start<W extends Workflow>(workflow: W | string, opts?: RunOptions): Promise<WorkflowHandle<W>>;
+  start<W extends Workflow>(workflow: W | string, opts?: RunOptions): Promise<WorkflowHandleWithFirstExecutionRunId<W>>;
   /** Starts a workflow and waits for its result. */
   run<W extends Workflow>(workflow: W | string, opts?: RunOptions): Promise<WorkflowResultType<W>>;
   teardown(): Promise<void>;
@@ -36,7 +36,10 @@ function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } },
+    });
   } catch {
     // A runtime is already installed in this process: keep it.
   }
