@@ -37,7 +37,7 @@ export class ScriptedSystems {
   readonly calls: Call[] = [];
   readonly jobs = new Map<number, string>();
   /** The cog_dt_ingestion date an Airbyte job writes under. */
-  airbyteRunDate = '2025-08-07';
+  airbyteRunDate: () => string = () => '2025-08-07';
   readonly alerts: Alert[] = [];
   /** Tables whose sync fails, with the failure type. */
   readonly failingTables = new Map<string, FailureType>();
@@ -146,7 +146,7 @@ export class ScriptedSystems {
         for (const stream of streams) {
           const rows = s.sourceRows[stream];
           rowsSynced += rows;
-          s.partitions.set(s.key({ bucket, system, stream, date: s.airbyteRunDate }), { rows, files: 1, bytes: rows * 20 });
+          s.partitions.set(s.key({ bucket, system, stream, date: s.airbyteRunDate() }), { rows, files: 1, bytes: rows * 20 });
         }
         return { jobId: input.jobId, status: 'succeeded', rowsSynced, bytesSynced: rowsSynced * 20 };
       },
