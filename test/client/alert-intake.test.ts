@@ -20,6 +20,11 @@ afterAll(async () => {
   await env?.close();
 });
 
+interface IntakeAnswer {
+  recoveries: { workflowId: string; runId: string }[];
+  ignored: string[];
+}
+
 const post = (body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
 it('starts one recovery for a storm of alerts about the same failure', async () => {
@@ -33,7 +38,7 @@ it('starts one recovery for a storm of alerts about the same failure', async () 
     status: 'firing',
     alerts: [{ status: 'firing', labels: { alertname: 'MySQLDown', system: 'acode', date: '2025-08-07' }, annotations: {}, startsAt: '2025-08-07T02:10:00Z', fingerprint: 'f1' }],
   };
-  const answers = await Promise.all(Array.from({ length: 5 }, () => post(alert).then(async (r) => ({ status: r.status, body: await r.json() }))));
+  const answers = await Promise.all(Array.from({ length: 5 }, () => post(alert).then(async (r) => ({ status: r.status, body: (await r.json()) as IntakeAnswer }))));
   expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
   const runIds = new Set(answers.map((a) => a.body.recoveries[0].runId));
   expect(answers[0].body.recoveries[0].workflowId).toBe('recovery-acode-primary_db_down-2025-08-07');
@@ -47,7 +52,7 @@ it('starts one recovery for a storm of alerts about the same failure', async () 
 it('ignores resolved alerts and refuses unreadable ones with one line', async () => {
   const resolved = await post({ id: '7', title: '[Recovered] MySQLDown acode', alert_type: 'success', alert_transition: 'Recovered' });
   expect(resolved.status).toBe(200);
-  expect((await resolved.json()).recoveries).toEqual([]);
+  expect(((await resolved.json()) as IntakeAnswer).recoveries).toEqual([]);
   const garbage = await post('{nope');
   expect(garbage.status).toBe(400);
   expect(await garbage.json()).toEqual({ error: 'alert body is not JSON' });
