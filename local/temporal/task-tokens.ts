@@ -33,6 +33,6 @@ export function parseTaskToken<K extends TaskToken['k']>(raw: Uint8Array | null 
   } catch {
     token = undefined;
   }
-  if (!token || token.k !== kind) throw invalidArgument(`${method}: taskToken is not a ${kind} task token issued by this service`);
+  if (!token || token.k !== kind) throw invalidArgument(`${method}: taskToken was not issued by this service for ${kind === "activity" ? "an" : "a"} ${kind} task`);
   return token as Extract<TaskToken, { k: K }>;
 }

@@ -3,7 +3,8 @@ import { ServiceError, invalidArgument } from './errors';
 import { cancelActivityResponded, completeActivity, failActivity, heartbeat, type ActivityState } from './activity-state';
 import { applyCommands, hasCloseCommand } from './workflow-commands';
 import { parseTaskToken } from './task-tokens';
-import { enums, type temporal } from './proto';
+import { durationMs, enums, type temporal } from './proto';
+import { withRetryDefaults } from './activity-retry';
 import type { Engine } from './engine';
 import type { WorkflowRun } from './workflow-run';
 
@@ -29,6 +30,27 @@ function activityById(engine: Engine, req: { workflowId?: string | null; runId?:
   return { run, activity };
 }
 
+/** Checks what would fail half-way through applying the commands; returns the problem, if any. */
+function invalidCommand(commands: temporal.api.command.v1.ICommand[]): string | undefined {
+  for (const c of commands) {
+    const attrs = c.scheduleActivityTaskCommandAttributes;
+    if (!attrs) continue;
+    const rp = attrs.retryPolicy;
+    try {
+      withRetryDefaults({
+        initialIntervalMs: durationMs(rp?.initialInterval), maximumIntervalMs: durationMs(rp?.maximumInterval),
+        maximumAttempts: rp?.maximumAttempts ?? undefined,
+      });
+    } catch (err) {
+      return `activity ${attrs.activityId}: ${(err as Error).message}`;
+    }
+    if (!durationMs(attrs.startToCloseTimeout) && !durationMs(attrs.scheduleToCloseTimeout)) {
+      return `activity ${attrs.activityId}: startToCloseTimeout or scheduleToCloseTimeout is required`;
+    }
+  }
+  return undefined;
+}
+
 /** The RPCs a worker calls: polls, task completions, heartbeats. */
 export function workerRpcs(engine: Engine): Record<string, Rpc> {
   const rpcs = {
@@ -47,6 +69,11 @@ export function workerRpcs(engine: Engine): Record<string, Rpc> {
       if (hasCloseCommand(commands) && run.hasBufferedEvents()) {
         run.failWorkflowTask(enums.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, undefined, identity);
         return {};
+      }
+      const invalid = invalidCommand(commands);
+      if (invalid) {
+        run.failWorkflowTask(enums.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES, { message: invalid }, identity);
+        throw invalidArgument(`RespondWorkflowTaskCompleted: ${invalid}`);
       }
       const completedEventId = run.recordWorkflowTaskCompleted({
         identity, binaryChecksum: req.binaryChecksum, sdkMetadata: req.sdkMetadata, meteringMetadata: req.meteringMetadata,
