@@ -1,0 +1,260 @@
+/**
+ * The whole stack for an end-to-end test file, in one call: MariaDB primary +
+ * replica with sample data, a local S3, the Airbyte simulator running the
+ * direct engine, Slack and PagerDuty receivers, the local Temporal service with
+ * time skipping (or TEMPORAL_ADDRESS), and a Worker running workflows/index.ts
+ * with createActivities(...) pointed at all of them.
+ *
+ *   import { startStack, type Stack } from '../helpers/stack-env';
+ *   let stack: Stack;
+ *   beforeAll(async () => { stack = await startStack({ fiscalRows: 3000 }); });
+ *   afterAll(() => stack?.teardown());
+ *
+ * startStack(options?) → Stack
+ *   options: fiscalRows (default 3000), radar (default true, the loader's defaults),
+ *     extract (direct-engine settings: maxRowsPerFile, batchRows, writer…).
+ * Stack:
+ *   pair, sources, endpoints, acode, radar   the MariaDB pair and what was loaded
+ *                                            (see mariadb-env.ts; pair.stopPrimary()/startPrimary()…)
+ *   s3, buckets, s3Endpoint                  an S3Client on the local server, the BUCKETS names
+ *   airbyte                                  the AirbyteSimulator (registry, jobs, failNextJob…)
+ *   airbyteDate / setAirbyteDate(d)          the cog_dt_ingestion date the simulator's jobs write
+ *                                            (default: today on the service clock)
+ *   slack, pagerDuty                         the receivers (received(), waitFor(predicate, ms))
+ *   client, taskQueue, address, service      the Temporal client, the worker's queue, the service
+ *   activities                               the same real activities the worker runs (for setup)
+ *   calls                                    every activity call the worker made: { name, input }
+ *   hold(name, match?)                       holds the next matching call of an activity before it
+ *                                            runs: { reached: Promise<input>, release() }. While held
+ *                                            the activity is in flight, so the clock does not skip.
+ *   start(workflowType, input, workflowId?, taskQueue?)
+ *                                            starts a workflow (default: on the worker's queue), returns the handle
+ *   workerEnv()                              environment variables for a worker in another process
+ *                                            (config/env.ts names plus the sample passwords)
+ *   today()                                  YYYY-MM-DD on the service clock
+ *   teardown()                               stops everything, removes temp files
+ *
+ * SHORT_TIMINGS: the timings where a real clock matters (Airbyte polling inside an
+ * activity); the seed's 5/10/20-min waits and 2-h bounds keep their defaults and
+ * are skipped by the time-skipping clock.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Activities } from '../../activities/types';
+import type { TableSyncOptions } from '../../activities/extract-engine';
+import { syncTable } from '../../activities/extract-engine';
+import { ACODE_STREAMS, BUCKETS, type BucketRole, type SystemName } from '../../config/pipelines';
+import { RADAR_TABLE_NAMES } from '../../config/radar-tables';
+import { directEngineRunSync } from '../../local/airbyte/direct-engine-sync';
+import { startAirbyteSimulator, type AirbyteSimulator } from '../../local/airbyte/simulator';
+import { startPagerDutyReceiver, type PagerDutyReceiver } from '../../local/alerts/pagerduty-receiver';
+import { startSlackReceiver, type SlackReceiver } from '../../local/alerts/slack-receiver';
+import { LOCAL_S3_CREDENTIALS } from '../../local/s3/server';
+import type { LocalTemporal } from '../../local/temporal/server';
+import { createActivities } from '../../worker/activities';
+import { startMariaDbEnv, type MariaDbEnv } from './mariadb-env';
+import { startS3Env, type S3Env } from './s3-env';
+import { createTemporalEnv, type TemporalEnv } from './temporal-env';
+
+export const SHORT_TIMINGS = {
+  acodeSyncPollMs: 100,
+  backupSyncPollMs: 100,
+  radarJobPollMs: 100,
+} as const;
+
+export interface StackOptions {
+  fiscalRows?: number;
+  radar?: boolean;
+  extract?: Omit<TableSyncOptions, 'onProgress' | 'signal'>;
+}
+
+export interface ActivityCall {
+  name: string;
+  input: unknown;
+}
+
+export interface ActivityHold {
+  reached: Promise<unknown>;
+  release(): void;
+}
+
+export interface Stack {
+  pair: MariaDbEnv['pair'];
+  sources: MariaDbEnv['sources'];
+  endpoints: MariaDbEnv['endpoints'];
+  acode: MariaDbEnv['acode'];
+  radar: MariaDbEnv['radar'];
+  s3: S3Client;
+  buckets: Record<BucketRole, string>;
+  s3Endpoint: string;
+  airbyte: AirbyteSimulator;
+  readonly airbyteDate: string;
+  setAirbyteDate(date: string | undefined): void;
+  slack: SlackReceiver;
+  pagerDuty: PagerDutyReceiver;
+  client: Client;
+  taskQueue: string;
+  address: string;
+  service?: LocalTemporal;
+  activities: Activities;
+  calls: ActivityCall[];
+  hold(name: keyof Activities, match?: (input: any) => boolean): ActivityHold;
+  start(workflowType: string, input: unknown, workflowId?: string, taskQueue?: string): Promise<WorkflowHandle>;
+  workerEnv(): Record<string, string>;
+  today(): string;
+  teardown(): Promise<void>;
+}
+
+const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
+
+interface PendingHold {
+  name: string;
+  match?: (input: any) => boolean;
+  reach: (input: unknown) => void;
+  released: Promise<void>;
+}
+
+function streamsOf(system: SystemName): string[] {
+  return system === 'acode' ? ACODE_STREAMS.map((s) => s.name) : RADAR_TABLE_NAMES;
+}
+
+/** Wraps each real activity: records the call and waits on a hold placed by the test, then runs it unchanged. */
+function observed(activities: Activities, calls: ActivityCall[], holds: PendingHold[]): Activities {
+  const wrapped: Record<string, (input: unknown) => Promise<unknown>> = {};
+  for (const [name, fn] of Object.entries(activities) as [string, (input: unknown) => Promise<unknown>][]) {
+    wrapped[name] = async (input: unknown) => {
+      calls.push({ name, input });
+      const i = holds.findIndex((h) => h.name === name && (!h.match || h.match(input)));
+      if (i >= 0) {
+        const [hold] = holds.splice(i, 1);
+        hold.reach(input);
+        await hold.released;
+      }
+      return fn(input);
+    };
+  }
+  return wrapped as unknown as Activities;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const stops: (() => Promise<unknown>)[] = [];
+  const teardown = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const [db, s3env, slack, pagerDuty] = await Promise.all([
+      startMariaDbEnv({ fiscalRows: options.fiscalRows ?? 3000, radar: options.radar ?? true }),
+      startS3Env(),
+      startSlackReceiver(),
+      startPagerDutyReceiver(),
+    ]);
+    stops.push(() => db.close(), () => s3env.shutdown(), () => slack.close(), () => pagerDuty.close());
+    const s3: S3Env['s3'] = s3env.s3;
+    const buckets = { ...BUCKETS };
+    const routingKey = randomBytes(16).toString('hex');
+
+    let service: LocalTemporal | undefined;
+    let dateOverride: string | undefined;
+    const today = () => new Date(service ? service.now() : Date.now()).toISOString().slice(0, 10);
+    const airbyte = await startAirbyteSimulator({
+      runSync: directEngineRunSync({
+        syncStream: (input, signal) => syncTable({ sources: db.sources, s3, buckets }, input, { ...options.extract, signal }),
+        streams: (connection) => streamsOf(connection.system),
+        date: () => dateOverride ?? today(),
+      }),
+    });
+    stops.push(() => airbyte.close());
+
+    const slackWebhooks = { dataEngineering: slack.webhookUrl('data-engineering'), alerts: slack.webhookUrl('alerts') };
+    const activities = createActivities({
+      sources: db.sources,
+      s3,
+      buckets,
+      airbyte: { baseUrl: airbyte.url },
+      alerts: {
+        slackWebhooks,
+        pagerDuty: { url: pagerDuty.enqueueUrl, routingKeyEnv: 'PAGERDUTY_ROUTING_KEY' },
+        temporalUiUrl: 'http://localhost:8233',
+        env: { PAGERDUTY_ROUTING_KEY: routingKey },
+      },
+      extract: options.extract,
+    });
+    const calls: ActivityCall[] = [];
+    const holds: PendingHold[] = [];
+    const temporal: TemporalEnv = await createTemporalEnv({
+      workflowsPath: WORKFLOWS_PATH,
+      activities: observed(activities, calls, holds),
+    });
+    service = temporal.service;
+    stops.push(() => temporal.teardown());
+
+    return {
+      pair: db.pair,
+      sources: db.sources,
+      endpoints: db.endpoints,
+      acode: db.acode,
+      radar: db.radar,
+      s3,
+      buckets,
+      s3Endpoint: s3env.endpoint,
+      airbyte,
+      get airbyteDate() {
+        return dateOverride ?? today();
+      },
+      setAirbyteDate(date) {
+        dateOverride = date;
+      },
+      slack,
+      pagerDuty,
+      client: temporal.client,
+      taskQueue: temporal.taskQueue,
+      address: temporal.address,
+      service,
+      activities,
+      calls,
+      hold(name, match) {
+        let reach!: (input: unknown) => void;
+        let release!: () => void;
+        const reached = new Promise<unknown>((resolve) => (reach = resolve));
+        const released = new Promise<void>((resolve) => (release = resolve));
+        holds.push({ name, match, reach, released });
+        return { reached, release };
+      },
+      start: (workflowType, input, workflowId, taskQueue) => temporal.start(workflowType, { args: [input], workflowId, taskQueue }),
+      workerEnv: () => {
+        const ep = db.pair.endpoints;
+        return {
+        ...db.pair.credentialsEnv(),
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_TASK_QUEUE: temporal.taskQueue,
+        ACODE_HOST: ep.acode.primary.host,
+        ACODE_PORT: String(ep.acode.primary.port),
+        ACODE_BACKUP_HOST: ep.acode.backup.host,
+        ACODE_BACKUP_PORT: String(ep.acode.backup.port),
+        ACODE_USER: ep.acode.primary.user,
+        ACODE_BACKUP_USER: ep.acode.backup.user,
+        RADAR_HOST: ep.radar.primary.host,
+        RADAR_PORT: String(ep.radar.primary.port),
+        RADAR_USER: ep.radar.primary.user,
+        MYSQL_SSL_MODE: 'disabled',
+        S3_ENDPOINT: s3env.endpoint,
+        S3_SSE: 'none',
+        AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+        AIRBYTE_URL: airbyte.url,
+        SLACK_WEBHOOK_DATA_ENGINEERING: slackWebhooks.dataEngineering,
+        SLACK_WEBHOOK_ALERTS: slackWebhooks.alerts,
+        PAGERDUTY_EVENTS_URL: pagerDuty.enqueueUrl,
+        PAGERDUTY_ROUTING_KEY: routingKey,
+        };
+      },
+      today,
+      teardown,
+    };
+  } catch (err) {
+    await teardown();
+    throw err;
+  }
+}
