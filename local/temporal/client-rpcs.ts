@@ -66,13 +66,14 @@ export function clientRpcs(engine: Engine): Record<string, Rpc> {
     },
     SignalWithStartWorkflowExecution(req: Req<'SignalWithStartWorkflowExecutionRequest'>) {
       if (!req.signalName) throw invalidArgument('SignalWithStartWorkflowExecution: signalName is required');
+      const signalReq = { signalName: req.signalName, input: req.signalInput, identity: req.identity, header: req.header };
       const existing = engine.findRun(req.workflowId ?? '');
       if (existing?.isOpen) {
-        signal(existing, req);
+        signal(existing, signalReq);
         return { runId: existing.runId, started: false };
       }
       const { run } = engine.startWorkflow({ ...req, workflowIdConflictPolicy: undefined }, { deferFirstTask: true });
-      signal(run, req);
+      signal(run, signalReq);
       run.scheduleWorkflowTask();
       return { runId: run.runId, started: true };
     },

@@ -37,8 +37,8 @@ function quietRuntime(): void {
   runtimeInstalled = true;
   try {
     Runtime.install({
-      logger: new DefaultLogger('ERROR'),
-      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } },
+      logger: new DefaultLogger((process.env.TEMPORAL_TEST_LOG_LEVEL as 'WARN' | undefined) ?? 'ERROR'),
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: (process.env.TEMPORAL_TEST_LOG_LEVEL as 'WARN' | undefined) ?? 'ERROR', other: 'ERROR' }), forward: {} } },
     });
   } catch {
     // A runtime is already installed in this process: keep it.

@@ -55,3 +55,11 @@ test('condition with a 2-hour timeout returns false after 2 hours of workflow ti
 test('the service clock runs ahead of wall time by what it skipped', () => {
   expect(env.service?.skippedMs()).toBeGreaterThanOrEqual(2 * 3600_000 + 20 * 60_000 - 10_000);
 });
+
+test('signal-with-start delivers the signal to the run it starts', async () => {
+  const handle = await env.client.workflow.signalWithStart(workflows.approvalWorkflow, {
+    taskQueue: env.taskQueue, workflowId: `sws-${Date.now()}`, signal: workflows.approveSignal, signalArgs: ['on-call'],
+  });
+  expect(await handle.result()).toBe('approved by on-call');
+  expect(typesOf(await handle.fetchHistory()).slice(0, 3)).toEqual(['WorkflowExecutionStarted', 'WorkflowExecutionSignaled', 'WorkflowTaskScheduled']);
+});
