@@ -3,14 +3,17 @@
  * workflow on a real worker against MariaDB, S3, the Airbyte simulator and the
  * alert receivers: use_backup_immediately (primary down, authentication
  * failure) and full_backup_restore (a corrupted bronze partition moved to
- * quarantine, never deleted).
+ * quarantine, never deleted); and reconciliation of a bronze partition that
+ * lost a file the backup still has.
  */
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { reconciledPrefix } from '../../activities/reconcile';
 import { partitionPrefix, quarantinePrefix, SUCCESS_MARKER } from '../../config/pipelines';
-import { recoveryId } from '../../workflows/ids';
+import { reconciliationId, recoveryId } from '../../workflows/ids';
+import type { ReconciliationResult } from '../../workflows/reconciliation';
 import type { RecoveryResult } from '../../workflows/recovery';
 import { SHORT_TIMINGS, startStack, type Stack } from '../helpers/stack-env';
-import { listKeys, readObject } from './landed-data';
+import { listKeys, parquetColumn, readObject, sorted, sourceKeys } from './landed-data';
 import {
   ACODE_STREAM_NAMES,
   connectionStatus,
@@ -130,5 +133,53 @@ describe('full_backup_restore', () => {
     expect(connectionStatus(stack, 'primary')).toBe('inactive');
     expect(connectionStatus(stack, 'backup')).toBe('active');
     await expectReconciliationChildCompleted(recoveryId('acode', 'data_corruption', date));
+  });
+});
+
+describe('reconciliation', () => {
+  test('a bronze partition missing a file the backup has: every missing row restored in the reconciled output, originals untouched', async () => {
+    const date = '2024-05-04';
+    for (const stream of ACODE_STREAM_NAMES) {
+      await stack.activities.syncTableToS3({ system: 'acode', role: 'primary', stream, date, bucket: 'bronze' });
+      await stack.activities.syncTableToS3({ system: 'acode', role: 'backup', stream, date, bucket: 'backup' });
+    }
+    // One Parquet file of the fiscal partition is lost from bronze (its _SUCCESS stays).
+    const fiscal = ACODE_STREAM_NAMES[0];
+    const fiscalPrefix = partitionPrefix('acode', fiscal, date);
+    const lost = (await listKeys(stack.s3, stack.buckets.bronze, fiscalPrefix)).find((k) => k.endsWith('.parquet'))!;
+    const lostKeys = await parquetColumn(stack.s3, stack.buckets.bronze, lost);
+    expect(lostKeys.length).toBeGreaterThan(0);
+    await stack.s3.send(new DeleteObjectCommand({ Bucket: stack.buckets.bronze, Key: lost }));
+
+    const snapshot = async () => {
+      const out: Record<string, string> = {};
+      for (const role of ['bronze', 'backup'] as const) {
+        for (const stream of ACODE_STREAM_NAMES) {
+          for (const key of await listKeys(stack.s3, stack.buckets[role], partitionPrefix('acode', stream, date))) {
+            out[`${role}:${key}`] = (await readObject(stack.s3, stack.buckets[role], key)).toString('base64');
+          }
+        }
+      }
+      return out;
+    };
+    const before = await snapshot();
+
+    const handle = await stack.start('reconciliation', { system: 'acode', date }, reconciliationId('acode', date));
+    const result = (await handle.result()) as ReconciliationResult;
+
+    const fiscalResult = result.streams.find((s) => s.stream === fiscal)!;
+    expect(fiscalResult.gapsFound).toBe(lostKeys.length);
+    expect(fiscalResult.recordsReconciled).toBe(lostKeys.length);
+    expect(result.streams.filter((s) => s.stream !== fiscal).every((s) => s.gapsFound === 0)).toBe(true);
+    expect(result.score).toBe(100);
+
+    for (const stream of ACODE_STREAM_NAMES) {
+      const prefix = reconciledPrefix('acode', stream, date);
+      expect(await listKeys(stack.s3, stack.buckets.bronze, `${prefix}${SUCCESS_MARKER}`)).toHaveLength(1);
+      const reconciled = sorted(await parquetColumn(stack.s3, stack.buckets.bronze, prefix));
+      expect(reconciled).toEqual(sorted(await sourceKeys(stack.sources, 'primary', stream)));
+    }
+    expect(await snapshot()).toEqual(before);
+    await stack.slack.waitFor((m) => (m.text ?? '').includes(`ACODE ${date} reconciled: ${lostKeys.length} gaps`), 5_000);
   });
 });
