@@ -1,12 +1,11 @@
 /**
- * The local Temporal service with time skipping, a real Worker running this
- * project's workflows with the given activities, and a Client, for workflow tests.
+ * The project's workflows on the shared test environment (test/helpers/temporal-env.ts):
+ * the local service with time skipping, a real Worker with the given activities, a Client.
  */
-import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { startLocalTemporal, type LocalTemporal } from '../../local/temporal/server';
+import type { Client } from '@temporalio/client';
+import type { LocalTemporal } from '../../local/temporal/server';
+import { createTemporalEnv } from '../helpers/temporal-env';
 
 export interface WorkflowEnv {
   temporal: LocalTemporal;
@@ -15,50 +14,12 @@ export interface WorkflowEnv {
   close(): Promise<void>;
 }
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../../workflows/index.ts'), logger: quiet });
-  return bundle;
-}
-
-let runtimeInstalled = false;
+export const PROJECT_WORKFLOWS = path.resolve(__dirname, '../../workflows/index.ts');
 
 export async function startWorkflowEnv(activities: object): Promise<WorkflowEnv> {
-  if (!runtimeInstalled) {
-    try {
-      Runtime.install({ logger: { ...quiet, log() {} } as never });
-    } catch {
-      // already installed by another helper in this process
-    }
-    runtimeInstalled = true;
-  }
-  const temporal = await startLocalTemporal({ timeSkipping: true });
-  const workerConnection = await NativeConnection.connect({ address: temporal.address });
-  const taskQueue = `workflows-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: workerConnection,
-    namespace: temporal.namespace,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities,
-  });
-  const running = worker.run();
-  const clientConnection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection: clientConnection, namespace: temporal.namespace });
-  return {
-    temporal,
-    client,
-    taskQueue,
-    close: async () => {
-      worker.shutdown();
-      await running.catch(() => undefined);
-      await clientConnection.close();
-      await workerConnection.close();
-      await temporal.shutdown();
-    },
-  };
+  const env = await createTemporalEnv({ workflowsPath: PROJECT_WORKFLOWS, activities });
+  if (!env.service) throw new Error('these workflow tests read the local service clock: unset TEMPORAL_ADDRESS');
+  return { temporal: env.service, client: env.client, taskQueue: env.taskQueue, close: () => env.teardown() };
 }
 
 /** Polls `probe` until it returns a value (not undefined) or `timeoutMs` of real time passes. */
