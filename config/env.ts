@@ -47,6 +47,9 @@ const schema = z.object({
   SLACK_WEBHOOK_ALERTS: z.string().url().optional(),
   PAGERDUTY_EVENTS_URL: z.string().url().default('https://events.pagerduty.com/v2/enqueue'),
   METRICS_PORT: port.optional(),
+  /** json: one JSON object a line; pretty: readable lines (the default on a terminal). */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  LOG_LEVEL: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(['trace', 'debug', 'info', 'warn', 'error'])).optional(),
 });
 
 export type EnvConfig = z.infer<typeof schema>;

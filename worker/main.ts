@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { connectClient, readClientSettings } from '../client/connection';
 import { applyDailySchedules } from '../client/schedules';
 import { ensureHealthMonitors } from '../client/workflow-starts';
@@ -17,8 +17,31 @@ import { loadEnvConfig, wantsEmbeddedStack } from '../config/env';
 import { startEmbeddedStack, type EmbeddedStack } from './embedded-stack';
 import { createIngestionWorker } from './worker';
 import { formatSummary, runTodaysSyncs, succeeded } from './daily-run';
+import { createServiceLogging, logFormatFrom, type ServiceLogging } from './logging';
+import { createIngestionMetrics, freeLocalPort, startMetricsServer, type MetricsServer } from './metrics';
 
-const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+let log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+/**
+ * Structured logs for the SDK (and for the job's progress lines with LOG_FORMAT=json), and the
+ * Temporal runtime's Prometheus exporter on a private port when METRICS_PORT is set. Once per process.
+ */
+async function installRuntime(metricsPort: number | undefined): Promise<{ logging: ServiceLogging; runtimeMetricsUrl?: string }> {
+  // A readable terminal keeps the SDK quiet below WARN unless LOG_LEVEL says otherwise; JSON logs keep INFO.
+  const format = logFormatFrom();
+  const level = process.env.LOG_LEVEL?.trim().toLowerCase() || (format === 'json' ? 'info' : 'warn');
+  const logging = createServiceLogging({ format, level });
+  const runtimePort = metricsPort === undefined ? undefined : await freeLocalPort();
+  Runtime.install({
+    logger: logging.temporalLogger,
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'WARN' }), forward: {} },
+      ...(runtimePort ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${runtimePort}`, countersTotalSuffix: true, useSecondsForDurations: true } } } : {}),
+    },
+  });
+  if (logging.format === 'json') log = (line) => logging.logger.info(line);
+  return { logging, runtimeMetricsUrl: runtimePort ? `http://127.0.0.1:${runtimePort}/metrics` : undefined };
+}
 
 function parseCli() {
   const { values } = parseArgs({
@@ -43,8 +66,14 @@ function untilSignal(): Promise<string> {
 
 async function main(): Promise<number> {
   const cli = parseCli();
-  Runtime.install({ logger: new DefaultLogger(process.env.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
   let config = loadEnvConfig();
+  const { runtimeMetricsUrl } = await installRuntime(config.METRICS_PORT);
+  const metrics = createIngestionMetrics();
+  let metricsServer: MetricsServer | undefined;
+  if (config.METRICS_PORT !== undefined) {
+    metricsServer = await startMetricsServer({ metrics, port: config.METRICS_PORT, runtimeMetricsUrl });
+    log(`metrics on :${metricsServer.port}/metrics`);
+  }
   let stack: EmbeddedStack | undefined;
   if (!cli.serve && wantsEmbeddedStack(config)) {
     log(`no outside services configured: starting the embedded stack in ${cli.dataDir}`);
@@ -52,7 +81,7 @@ async function main(): Promise<number> {
     Object.assign(process.env, stack.env);
     config = loadEnvConfig();
   }
-  const ingestion = await createIngestionWorker(config, log);
+  const ingestion = await createIngestionWorker(config, log, { metrics });
   const running = ingestion.worker.run();
   log(`worker polling ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS ?? 'localhost:7233'} (namespace ${config.TEMPORAL_NAMESPACE})`);
 
@@ -61,6 +90,7 @@ async function main(): Promise<number> {
     ingestion.worker.shutdown();
     await running.catch((err) => log(`worker stopped with an error: ${err.message}`));
     await ingestion.close();
+    await metricsServer?.close();
     await stack?.shutdown();
   };
   try {

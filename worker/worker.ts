@@ -7,23 +7,32 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Activities, Alert, AlertDelivery } from '../activities/types';
 import { createMysqlSources, type MysqlSources } from '../activities/mysql-sources';
+import { applyServerSideEncryption } from '../activities/s3-encryption';
 import { bucketNames, sourceEndpoints, type EnvConfig } from '../config/env';
 import { createActivities } from './activities';
 import { BUNDLE_PATH, WORKFLOWS_PATH } from './bundle';
 import { temporalConnectionOptions } from './temporal-connection';
+import { activityMetricsInterceptor } from './activity-metrics-interceptor';
+import { createIngestionMetrics, ingestionMetricsSinks, type IngestionMetrics } from './metrics';
+
+/** Workflow interceptor modules bundled with the workflows (a prebuilt bundle must be built with them too). */
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('./workflow-metrics-interceptor')];
 
 export interface IngestionWorker {
   worker: Worker;
   sources: MysqlSources;
+  metrics: IngestionMetrics;
   close(): Promise<void>;
 }
 
-function s3ClientFor(config: EnvConfig): S3Client {
-  return new S3Client({
+/** The one S3 client of the activities; every object it writes is encrypted at rest (S3_SSE). */
+export function s3ClientFor(config: EnvConfig): S3Client {
+  const client = new S3Client({
     region: config.S3_REGION,
     endpoint: config.S3_ENDPOINT,
     forcePathStyle: Boolean(config.S3_ENDPOINT),
   });
+  return applyServerSideEncryption(client, config.S3_SSE);
 }
 
 /** Alerts go to the log when no Slack webhook is configured (a demo stack), never silently nowhere. */
@@ -56,7 +65,12 @@ export function buildActivities(config: EnvConfig, sources: MysqlSources, log: (
   return slackConfigured ? activities : { ...activities, ...logOnlyAlerts(log) };
 }
 
-export async function createIngestionWorker(config: EnvConfig, log: (line: string) => void): Promise<IngestionWorker> {
+export async function createIngestionWorker(
+  config: EnvConfig,
+  log: (line: string) => void,
+  options: { metrics?: IngestionMetrics } = {},
+): Promise<IngestionWorker> {
+  const metrics = options.metrics ?? createIngestionMetrics();
   const address = config.TEMPORAL_ADDRESS ?? 'localhost:7233';
   const sources = createMysqlSources(sourceEndpoints(config));
   const connection = await NativeConnection.connect(temporalConnectionOptions(config, address));
@@ -68,11 +82,18 @@ export async function createIngestionWorker(config: EnvConfig, log: (line: strin
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: buildActivities(config, sources, log),
     ...(compiled ? { workflowBundle: { codePath: BUNDLE_PATH } } : { workflowsPath: WORKFLOWS_PATH }),
+    interceptors: {
+      activity: [activityMetricsInterceptor(metrics)],
+      ...(compiled ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
+    },
+    sinks: ingestionMetricsSinks(metrics),
+    // On SIGTERM the worker stops polling and gives running activities this long to finish before cancelling them.
     shutdownGraceTime: '30s',
   });
   return {
     worker,
     sources,
+    metrics,
     async close() {
       await sources.close();
       await connection.close();
