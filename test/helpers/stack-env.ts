@@ -27,6 +27,9 @@
  *   hold(name, match?)                       holds the next matching call of an activity before it
  *                                            runs: { reached: Promise<input>, release() }. While held
  *                                            the activity is in flight, so the clock does not skip.
+ *   pinClock()                               stops time skipping until released: a reconciliation of
+ *                                            PIN_DATE is held in its first activity. Returns { release() },
+ *                                            which lets it finish (an INFO alert for PIN_DATE is sent).
  *   start(workflowType, input, workflowId?, taskQueue?)
  *                                            starts a workflow (default: on the worker's queue), returns the handle
  *   workerEnv()                              environment variables for a worker in another process
@@ -63,6 +66,9 @@ export const SHORT_TIMINGS = {
   backupSyncPollMs: 100,
   radarJobPollMs: 100,
 } as const;
+
+/** The date the clock pin reconciles: nothing lands there, so it reconciles nothing. */
+export const PIN_DATE = '1999-01-01';
 
 export interface StackOptions {
   fiscalRows?: number;
@@ -101,6 +107,7 @@ export interface Stack {
   activities: Activities;
   calls: ActivityCall[];
   hold(name: keyof Activities, match?: (input: any) => boolean): ActivityHold;
+  pinClock(): Promise<{ release(): Promise<void> }>;
   start(workflowType: string, input: unknown, workflowId?: string, taskQueue?: string): Promise<WorkflowHandle>;
   workerEnv(): Record<string, string>;
   today(): string;
@@ -190,6 +197,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     service = temporal.service;
     stops.push(() => temporal.teardown());
 
+    const hold: Stack['hold'] = (name, match) => {
+      let reach!: (input: unknown) => void;
+      let release!: () => void;
+      const reached = new Promise<unknown>((resolve) => (reach = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.push({ name, match, reach, released });
+      return { reached, release };
+    };
+    let pins = 0;
+
     return {
       pair: db.pair,
       sources: db.sources,
@@ -214,13 +231,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       service,
       activities,
       calls,
-      hold(name, match) {
-        let reach!: (input: unknown) => void;
-        let release!: () => void;
-        const reached = new Promise<unknown>((resolve) => (reach = resolve));
-        const released = new Promise<void>((resolve) => (release = resolve));
-        holds.push({ name, match, reach, released });
-        return { reached, release };
+      hold,
+      async pinClock() {
+        const held = hold('reconcilePartition', (input: { date?: string }) => input.date === PIN_DATE);
+        const handle = await temporal.start('reconciliation', {
+          args: [{ system: 'acode', date: PIN_DATE, streams: [ACODE_STREAMS[0].name] }],
+          workflowId: `clock-pin-${++pins}`,
+        });
+        await held.reached;
+        return {
+          async release() {
+            held.release();
+            await handle.result();
+          },
+        };
       },
       start: (workflowType, input, workflowId, taskQueue) => temporal.start(workflowType, { args: [input], workflowId, taskQueue }),
       workerEnv: () => {
