@@ -49,7 +49,7 @@ export function activityProxies(t: Timings): ActivityProxies {
     sync: (timeoutMs, retry) =>
       proxyActivities<Activities>({
         startToCloseTimeout: timeoutMs,
-        heartbeatTimeout: 5 * MINUTE,
+        heartbeatTimeout: t.syncHeartbeatTimeoutMs,
         retry: retry ?? { initialInterval: 10 * SECOND, backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
       }),
     airbyteWait: (timeoutMs, pollMs) =>

@@ -47,6 +47,8 @@ export interface Timings {
   manualAbortAfterMs: number;
   /** Bound on one Parquet/S3 inspection or quality activity. */
   inspectionTimeoutMs: number;
+  /** A data-moving activity that has not heartbeaten for this long (its worker died) is retried elsewhere. */
+  syncHeartbeatTimeoutMs: number;
 }
 
 const MINUTE = 60_000;
@@ -74,6 +76,7 @@ export const DEFAULT_TIMINGS: Readonly<Timings> = Object.freeze({
   manualDecisionTimeoutMs: 30 * MINUTE,
   manualAbortAfterMs: 4 * HOUR,
   inspectionTimeoutMs: 10 * MINUTE,
+  syncHeartbeatTimeoutMs: 5 * MINUTE,
 });
 
 /** Fields that are counts or ratios, not durations. */
