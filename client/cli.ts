@@ -8,6 +8,7 @@
  *   schedules apply [--engine direct|airbyte] daily schedules at 02:00 UTC and the health monitors
  *   alert <file.json|->                      an Alertmanager or DataDog alert → recovery
  *   serve-alerts [--port 8080] [--host 127.0.0.1]  the HTTP alert intake (POST /alerts)
+ *   status [--format json|text]              SLA view: freshness, last success, success rate 7/30 d, failovers
  * Output is JSON on stdout; an error is one line on stderr and exit code 1.
  */
 import { readFileSync } from 'node:fs';
@@ -19,6 +20,8 @@ import { startRecoveriesForAlerts } from './alert-recovery';
 import { connectClient, type OrchestratorClient } from './connection';
 import { describeWorkflow, listWorkflows, sendOperatorDecision } from './operator-commands';
 import { applyDailySchedules } from './schedules';
+import { formatSla } from './sla';
+import { readSlaStatus } from './status';
 import { ensureHealthMonitors, planStart, startPlanned } from './workflow-starts';
 
 export interface CliIo {
@@ -28,7 +31,7 @@ export interface CliIo {
   readInput: (path: string) => string;
 }
 
-const USAGE = 'usage: orchestrator start|signal|query|list|schedules|alert|serve-alerts … (see client/cli.ts)';
+const USAGE = 'usage: orchestrator start|signal|query|list|schedules|alert|serve-alerts|status … (see client/cli.ts)';
 
 function parseJson(text: string, what: string): unknown {
   try {
@@ -58,6 +61,7 @@ const OPTIONS = {
   engine: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
+  format: { type: 'string' },
 } as const;
 
 /** Runs one command; returns the exit code (serve-alerts resolves only when its server closes). */
@@ -124,6 +128,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const bound = await listen(server, port, values.host ?? '127.0.0.1');
         io.out(`alert intake listening on ${values.host ?? '127.0.0.1'}:${bound} (POST /alerts)`);
         await new Promise<void>((resolve) => server.once('close', () => resolve()));
+        return 0;
+      }
+      case 'status': {
+        const format = values.format ?? 'json';
+        if (format !== 'json' && format !== 'text') throw new Error(`--format: expected json or text, got ${JSON.stringify(format)}`);
+        const { client } = await open();
+        const view = await readSlaStatus(client);
+        if (format === 'text') io.out(formatSla(view));
+        else print(view);
         return 0;
       }
       default:
