@@ -56,6 +56,8 @@ export interface TableSyncOptions {
   batchRows?: number;
   /** Parent of the attempt's temp directory (default os.tmpdir()). */
   tempDir?: string;
+  /** Multipart upload part size (default 16 MiB; S3's minimum is 5 MiB). */
+  uploadPartSizeBytes?: number;
   /** DuckDB memory limit (default 256MB). */
   duckdbMemoryLimit?: string;
   onProgress?: (progress: SyncProgress) => void;
@@ -194,7 +196,7 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
     files++;
     bytes += done.bytes;
     written.add(key);
-    pendingUpload = uploadFile(deps.s3, bucket, key, done.path, uploadAbort.signal).finally(() =>
+    pendingUpload = uploadFile(deps.s3, bucket, key, done.path, uploadAbort.signal, options.uploadPartSizeBytes).finally(() =>
       fs.rm(done.path, { force: true }),
     );
     pendingUpload.catch(() => undefined); // observed when awaited
@@ -209,16 +211,22 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
     signal?.addEventListener('abort', () => core.destroy(), { once: true });
     const select = `SELECT ${columns.map((c) => `\`${c.name}\``).join(', ')} FROM \`${stream}\``;
     const rowStream = core.query({ sql: select, rowsAsArray: true }).stream({ highWaterMark: options.batchRows ?? 8192 });
+    // mysql2 reports a lost connection on the connection, not on a streaming query: route it to the stream
+    core.once('error', (err: Error) => rowStream.destroy(err));
     writer = await openWriter();
     try {
       for await (const batch of rowBatches(rowStream, options.batchRows ?? 8192, signal)) {
         throwIfAborted(signal);
-        if (writer.rows >= maxRows || writer.approxBytes >= maxBytes) {
-          await closeAndUpload(writer);
-          writer = await openWriter();
+        for (let offset = 0; offset < batch.length; ) {
+          if (writer.rows >= maxRows || writer.approxBytes >= maxBytes) {
+            await closeAndUpload(writer);
+            writer = await openWriter();
+          }
+          const take = Math.min(batch.length - offset, maxRows - writer.rows);
+          await writer.write(offset === 0 && take === batch.length ? batch : batch.slice(offset, offset + take));
+          offset += take;
+          rows += take;
         }
-        await writer.write(batch);
-        rows += batch.length;
         options.onProgress?.({ rows, files });
       }
     } catch (err) {

@@ -49,11 +49,12 @@ export async function uploadFile(
   key: string,
   localPath: string,
   signal?: AbortSignal,
+  partSize = PART_SIZE,
 ): Promise<void> {
   const upload = new Upload({
     client: s3,
     params: { Bucket: bucket, Key: key, Body: createReadStream(localPath), ContentType: 'application/vnd.apache.parquet' },
-    partSize: PART_SIZE,
+    partSize,
     queueSize: 2,
     leavePartsOnError: false,
   });
