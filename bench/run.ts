@@ -1,0 +1,152 @@
+/**
+ * Benchmark of the direct sync engine against a peer pipeline on the same
+ * ACODE fiscal table, in one run on this machine:
+ *   ours: syncTable (mysql2 stream → DuckDB Parquet SNAPPY → S3 upload)
+ *   peer: `mariadb --quick --batch` dump to a file → DuckDB COPY … (FORMAT
+ *         PARQUET, COMPRESSION SNAPPY) with the same Airbyte columns → upload
+ *   writers: DuckDB and parquetjs-lite on the same sample of rows
+ *   reconcile: reconcilePartition over the bronze and backup partitions
+ *
+ *   npm run bench -- [--rows 1000000] [--writer-rows 200000] [--json]
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { ACODE_FISCAL_TABLE, partitionFileName, partitionPrefix } from '../config/pipelines';
+import { createMysqlSources } from '../activities/mysql-sources';
+import { syncTable } from '../activities/extract-engine';
+import { uploadFile } from '../activities/extract-partition';
+import { createReconcileActivities } from '../activities/reconcile';
+import { startMariaDbPair } from '../local/mariadb/pair';
+import { loadAcodeSample } from '../local/sampledata/load-sample-data';
+import { startLocalS3 } from '../local/s3/server';
+import { measurePeakRss } from './peak-rss';
+
+function argValue(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`bench: invalid ${name} ${JSON.stringify(process.argv[i + 1])}: expected a positive integer`);
+  return value;
+}
+
+const rows = argValue('--rows', 1_000_000);
+const writerRows = Math.min(rows, argValue('--writer-rows', 200_000));
+const asJson = process.argv.includes('--json');
+const log = (line: string) => console.log(line);
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+
+async function dumpWithMariadbClient(endpoint: { host: string; port: number; user: string; database: string }, password: string, file: string): Promise<void> {
+  const child = spawn(
+    'mariadb',
+    ['--quick', '--batch', '--skip-column-names', `--host=${endpoint.host}`, `--port=${endpoint.port}`, `--user=${endpoint.user}`, endpoint.database, '-e', `SELECT * FROM ${ACODE_FISCAL_TABLE}`],
+    { env: { ...process.env, MYSQL_PWD: password }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const out = createWriteStream(file);
+  child.stdout.pipe(out);
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += String(d)));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  await new Promise<void>((resolve) => (out.writableFinished ? resolve() : out.on('finish', () => resolve())));
+  if (code !== 0) throw new Error(`mariadb dump failed (exit ${code}): ${stderr.split('\n')[0]}`);
+}
+
+async function main(): Promise<void> {
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-'));
+  const pair = await startMariaDbPair({ bufferPoolSize: '512M' });
+  const s3 = await startLocalS3();
+  try {
+    pair.applyCredentials();
+    const loadStarted = Date.now();
+    await loadAcodeSample(pair.primary, { fiscalRows: rows, productRows: 1000, complementRows: 10 });
+    await pair.primary.withAdmin(async (conn) => {
+      await conn.query('DROP TABLE IF EXISTS bench_fiscal_sample');
+      await conn.query(`CREATE TABLE bench_fiscal_sample LIKE ${ACODE_FISCAL_TABLE}`);
+      await conn.query(`INSERT INTO bench_fiscal_sample SELECT * FROM ${ACODE_FISCAL_TABLE} ORDER BY idpk LIMIT ${writerRows}`);
+    }, 'acode_farmarcas');
+    await pair.waitForReplicaCatchUp(600_000);
+    log(`loaded ${rows} fiscal rows in ${seconds(Date.now() - loadStarted)} s`);
+    const sources = createMysqlSources(pair.endpoints);
+    const client = s3.client();
+    const deps = { sources, s3: client };
+    const date = '2024-01-15';
+
+    // ours
+    const ours = await measurePeakRss(() =>
+      syncTable(deps, { system: 'acode', role: 'primary', stream: ACODE_FISCAL_TABLE, date, bucket: 'bronze' }, { tempDir: work }),
+    );
+    const oursRowsPerSec = rows / (ours.ms / 1000);
+    const oursBytesPerRow = ours.value.bytes / rows;
+    log(`ours:  ${seconds(ours.ms)} s, ${Math.round(oursRowsPerSec)} rows/s, ${((ours.value.bytes / 1e6) / (ours.ms / 60000)).toFixed(0)} MB/min, ${oursBytesPerRow.toFixed(1)} bytes/row, ${ours.value.files} files, peak RSS ${ours.peakRssMB} MB`);
+
+    // peer
+    const endpoint = pair.endpoints.acode.primary;
+    const dumpFile = path.join(work, 'peer.tsv');
+    const peerParquet = path.join(work, 'peer.parquet');
+    const peerStarted = Date.now();
+    await dumpWithMariadbClient(endpoint, process.env[endpoint.passwordEnv] ?? '', dumpFile);
+    const dumped = Date.now();
+    const duck = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '256MB' });
+    const con = await duck.connect();
+    await con.run(`COPY (SELECT *, uuid()::VARCHAR AS _airbyte_ab_id, now() AS _airbyte_emitted_at FROM read_csv('${dumpFile}', delim = '\t', header = false, quote = '', escape = '', nullstr = 'NULL')) TO '${peerParquet}' (FORMAT PARQUET, COMPRESSION SNAPPY)`);
+    con.closeSync();
+    duck.closeSync();
+    const encoded = Date.now();
+    await uploadFile(client, 'farmarcas-backup-acode', `peer/${partitionFileName('acode', ACODE_FISCAL_TABLE, 1)}`, peerParquet);
+    const peerMs = Date.now() - peerStarted;
+    const peerBytes = (await fs.stat(peerParquet)).size;
+    const peerRowsPerSec = rows / (peerMs / 1000);
+    const peerBytesPerRow = peerBytes / rows;
+    log(`peer:  ${seconds(peerMs)} s (dump ${seconds(dumped - peerStarted)}, encode ${seconds(encoded - dumped)}, upload ${seconds(Date.now() - encoded)}), ${Math.round(peerRowsPerSec)} rows/s, ${peerBytesPerRow.toFixed(1)} bytes/row`);
+    log(`ratio ours/peer rows/s: ${(oursRowsPerSec / peerRowsPerSec).toFixed(2)}, bytes/row: ${(oursBytesPerRow / peerBytesPerRow).toFixed(2)}`);
+    await fs.rm(dumpFile, { force: true });
+
+    // writers on the same sample
+    for (const writer of ['duckdb', 'parquetjs'] as const) {
+      const run = await measurePeakRss(() =>
+        syncTable(deps, { system: 'acode', role: 'primary', stream: 'bench_fiscal_sample', date, bucket: 'bronze' }, { writer, tempDir: work }),
+      ).catch((err) => err as Error);
+      if (run instanceof Error) {
+        log(`writer ${writer}: failed: ${run.message}`);
+        continue;
+      }
+      log(`writer ${writer}: ${writerRows} rows in ${seconds(run.ms)} s, ${Math.round(writerRows / (run.ms / 1000))} rows/s, ${(run.value.bytes / writerRows).toFixed(1)} bytes/row, peak RSS ${run.peakRssMB} MB`);
+    }
+
+    // reconcile: backup partition from the replica, then bronze vs backup
+    await syncTable(deps, { system: 'acode', role: 'backup', stream: ACODE_FISCAL_TABLE, date, bucket: 'backup' }, { tempDir: work });
+    const reconcile = await measurePeakRss(() =>
+      createReconcileActivities({ s3: client }).reconcilePartition({ system: 'acode', stream: ACODE_FISCAL_TABLE, date }),
+    );
+    log(`reconcile: ${seconds(reconcile.ms)} s, peak RSS ${reconcile.peakRssMB} MB, gaps ${reconcile.value.gapsFound}`);
+    log(`partition: s3://farmarcas-production-bronze/${partitionPrefix('acode', ACODE_FISCAL_TABLE, date)}`);
+
+    if (asJson) {
+      console.log(
+        JSON.stringify({
+          rows,
+          rowsPerSec: Math.round(oursRowsPerSec),
+          peerRowsPerSec: Math.round(peerRowsPerSec),
+          ratio: Number((oursRowsPerSec / peerRowsPerSec).toFixed(3)),
+          bytesPerRow: Number(oursBytesPerRow.toFixed(2)),
+          peerBytesPerRow: Number(peerBytesPerRow.toFixed(2)),
+          peakRssMB: ours.peakRssMB,
+          reconcileSeconds: Number((reconcile.ms / 1000).toFixed(2)),
+          reconcilePeakRssMB: reconcile.peakRssMB,
+        }),
+      );
+    }
+    await sources.close();
+  } finally {
+    await s3.shutdown().catch(() => undefined);
+    await pair.shutdown().catch(() => undefined);
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(`bench failed: ${(err as Error).message}`);
+  process.exit(1);
+});
