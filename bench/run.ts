@@ -7,7 +7,7 @@
  *   writers: DuckDB and parquetjs-lite on the same sample of rows
  *   reconcile: reconcilePartition over the bronze and backup partitions
  *
- *   npm run bench -- [--rows 1000000] [--writer-rows 200000] [--json]
+ *   npm run bench -- [--rows 1000000] [--writer-rows 200000] [--duckdb-memory 256MB] [--json]
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, promises as fs } from 'node:fs';
@@ -35,6 +35,8 @@ function argValue(name: string, fallback: number): number {
 const rows = argValue('--rows', 1_000_000);
 const writerRows = Math.min(rows, argValue('--writer-rows', 200_000));
 const asJson = process.argv.includes('--json');
+const memoryArg = process.argv.indexOf('--duckdb-memory');
+const duckdbMemoryLimit = memoryArg >= 0 ? process.argv[memoryArg + 1] : undefined;
 const log = (line: string) => console.log(line);
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
 
     // ours
     const ours = await measurePeakRss(() =>
-      syncTable(deps, { system: 'acode', role: 'primary', stream: ACODE_FISCAL_TABLE, date, bucket: 'bronze' }, { tempDir: work }),
+      syncTable(deps, { system: 'acode', role: 'primary', stream: ACODE_FISCAL_TABLE, date, bucket: 'bronze' }, { tempDir: work, duckdbMemoryLimit }),
     );
     const oursRowsPerSec = rows / (ours.ms / 1000);
     const oursBytesPerRow = ours.value.bytes / rows;
