@@ -7,9 +7,11 @@
  *   batches, never the table.
  * - Files roll at a row or byte bound and are uploaded while the next file is
  *   being written; at most one upload waits behind the writer.
- * - A retry is idempotent: the partition's marker and earlier files go first,
- *   file names are deterministic, and the marker is only written once every
- *   file of the attempt is uploaded.
+ * - A retry or rerun is idempotent and loses nothing complete early: the
+ *   partition's marker goes first, earlier files stay until the new files of
+ *   the same deterministic names replace them, files the attempt did not
+ *   rewrite are deleted only after every new file is uploaded, and the
+ *   marker is written last.
  * - An AbortSignal (the activity's cancellation) stops the query, the writer
  *   and the uploads; no marker is written.
  *
@@ -35,7 +37,7 @@ import type { MysqlSources } from './mysql-sources';
 import type { TableSyncInput, TableSyncResult } from './types';
 import { assertIdentifier, discoverColumns, resolveColumns } from './extract-columns';
 import { mysqlFailure } from './extract-failures';
-import { openPartitionForAttempt, removeObjectsNotWritten, uploadFile, writeSuccessMarker } from './extract-partition';
+import { removeObjectsNotWritten, withdrawSuccessMarker, uploadFile, writeSuccessMarker } from './extract-partition';
 import { newAbIdPrefix, type ParquetFileWriter, type ParquetWriterFactory, type ParquetWriterName } from './parquet-writer';
 import { createDuckDbWriterFactory } from './parquet-writer-duckdb';
 import { createParquetjsWriterFactory } from './parquet-writer-parquetjs';
@@ -150,6 +152,7 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
   const bucket = buckets[input.bucket];
   const prefix = partitionPrefix(system, stream, date);
   const source = deps.sources.label(input);
+  const redact = (text: string) => deps.sources.redact(input, text);
   const maxRows = options.maxRowsPerFile ?? 1_000_000;
   const maxBytes = options.maxSourceBytesPerFile ?? 512 * 1024 * 1024;
   const firstIndex = system === 'acode' ? 1 : 0;
@@ -158,10 +161,10 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
   const columns = await discoverColumns(pool, stream)
     .then((found) => resolveColumns(streamSpecFor(system, stream), found))
     .catch((err) => {
-      throw mysqlFailure(err, source, stream);
+      throw mysqlFailure(err, source, stream, redact);
     });
   throwIfAborted(signal);
-  await openPartitionForAttempt(deps.s3, bucket, prefix);
+  await withdrawSuccessMarker(deps.s3, bucket, prefix);
 
   const workDir = await fs.mkdtemp(path.join(options.tempDir ?? os.tmpdir(), 'direct-sync-'));
   const factory: ParquetWriterFactory =
@@ -204,7 +207,7 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
 
   try {
     connection = await pool.getConnection().catch((err) => {
-      throw mysqlFailure(err, source, stream);
+      throw mysqlFailure(err, source, stream, redact);
     });
     // the callback-API connection underneath: its query() has the row stream
     const core = (connection as unknown as { connection: CorePoolConnection }).connection;
@@ -231,7 +234,7 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
       }
     } catch (err) {
       throwIfAborted(signal);
-      throw mysqlFailure(err, source, stream);
+      throw mysqlFailure(err, source, stream, redact);
     }
     throwIfAborted(signal);
     const last = writer;

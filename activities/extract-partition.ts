@@ -1,9 +1,15 @@
 /**
- * The S3 side of a direct sync: a partition is opened for an attempt (its
- * `_SUCCESS` marker removed first, then every file of earlier attempts), files
- * are uploaded whole (lib-storage: one PUT, or a multipart upload that is
- * aborted on failure, so a half-uploaded object never becomes visible), and
- * the marker is written last, only after every file is in place.
+ * The S3 side of a direct sync. Nothing complete is lost before its
+ * replacement lands:
+ * 1. the partition's `_SUCCESS` marker is withdrawn first (the partition is
+ *    then incomplete, by the layout's contract), earlier files stay;
+ * 2. files are uploaded whole under deterministic names, each replacing the
+ *    previous object of that name atomically (lib-storage: one PUT, or a
+ *    multipart upload aborted on failure, so a half-uploaded object never
+ *    becomes visible);
+ * 3. only after every file is uploaded, objects the attempt did not rewrite
+ *    (a larger earlier run's extra files) are deleted;
+ * 4. the marker is written last.
  */
 import { DeleteObjectsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -25,17 +31,19 @@ async function deleteKeys(s3: S3Client, bucket: string, keys: string[]): Promise
   }
 }
 
-/** Removes the partition's `_SUCCESS` marker, then every other object under it. */
-export async function openPartitionForAttempt(s3: S3Client, bucket: string, prefix: string): Promise<number> {
-  const existing = await listObjects(s3, bucket, prefix);
-  const marker = existing.find((o) => o.key === prefix + SUCCESS_MARKER);
-  if (marker) await deleteKeys(s3, bucket, [marker.key]);
-  const files = existing.filter((o) => o !== marker).map((o) => o.key);
-  if (files.length) await deleteKeys(s3, bucket, files);
-  return existing.length;
+/** Removes the partition's `_SUCCESS` marker, and nothing else; returns whether there was one. */
+export async function withdrawSuccessMarker(s3: S3Client, bucket: string, prefix: string): Promise<boolean> {
+  const key = prefix + SUCCESS_MARKER;
+  const marker = (await listObjects(s3, bucket, prefix)).find((o) => o.key === key);
+  if (marker) await deleteKeys(s3, bucket, [key]);
+  return Boolean(marker);
 }
 
-/** Deletes whatever under the prefix this attempt did not write (a concurrent or older attempt's leftovers). */
+/**
+ * Deletes whatever under the prefix this attempt did not write (an earlier
+ * run's extra files, a concurrent attempt's leftovers). Call it only once
+ * every file of the attempt is uploaded.
+ */
 export async function removeObjectsNotWritten(s3: S3Client, bucket: string, prefix: string, written: Set<string>): Promise<number> {
   const stale = (await listObjects(s3, bucket, prefix)).map((o) => o.key).filter((k) => !written.has(k));
   if (stale.length) await deleteKeys(s3, bucket, stale);

@@ -3,6 +3,7 @@
  * read back with a separate DuckDB reader and compared row by row with a
  * SELECT from the source.
  */
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
 import { promises as fs } from 'node:fs';
 import type { RowDataPacket } from 'mysql2/promise';
@@ -137,6 +138,58 @@ describe('syncTableToS3 (direct engine, DuckDB writer)', () => {
     try {
       const landed = await readParquetAsText(files, ['idpk'], 'idpk');
       expect(landed.perFile).toEqual([1000, 1000, 1000, 2]);
+      expect(landed.rows).toEqual(await sourceRowsAsText(ACODE_FISCAL_TABLE, ['idpk'], 'idpk'));
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reruns a complete partition without losing it early: marker out first, files replaced in place, stale files deleted after the uploads', async () => {
+    const input = { ...primary, stream: ACODE_FISCAL_TABLE, date: '2024-03-08', bucket: 'bronze' as const };
+    const prefix = partitionPrefix('acode', ACODE_FISCAL_TABLE, input.date);
+    const file = (n: number) => `${prefix}file_${ACODE_FISCAL_TABLE}_00${n}.parquet`;
+    const etags = async () => {
+      const out = await s3env.s3.send(new ListObjectsV2Command({ Bucket: s3env.buckets.bronze, Prefix: prefix }));
+      return Object.fromEntries((out.Contents ?? []).map((o) => [o.Key!, o.ETag!]));
+    };
+    await syncTable({ sources: db.sources, s3: s3env.s3, buckets: s3env.buckets }, input, { maxRowsPerFile: 1000 });
+    const previous = await etags();
+    expect(Object.keys(previous).sort()).toEqual([`${prefix}_SUCCESS`, file(1), file(2), file(3), file(4)]);
+
+    // rerun in files of 1500 rows (3 files); the second file's upload fails
+    const deps = { sources: db.sources, s3: s3env.faultyS3!, buckets: s3env.buckets };
+    s3env.proxy!.clear();
+    const failStart = s3env.proxy!.log.length;
+    s3env.proxy!.failNext(5, { operations: ['PutObject'], skip: 1 });
+    const failure = await syncTable(deps, input, { maxRowsPerFile: 1500 }).catch((e) => e);
+    const opsOf = (from: number) =>
+      s3env.proxy!.log
+        .slice(from)
+        .map((r) => `${r.operation} ${r.path.split('?')[0].split('/').pop()}`)
+        .filter((o) => /^(PutObject|CompleteMultipartUpload|DeleteObjects) /.test(o));
+    const failedOps = opsOf(failStart);
+    s3env.proxy!.clear();
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failedOps[0]).toBe('DeleteObjects '); // the marker, first
+    expect(failedOps.slice(1).every((o) => o.startsWith('PutObject file_'))).toBe(true); // then uploads only
+    const afterFailure = await etags();
+    expect(Object.keys(afterFailure).sort()).toEqual([file(1), file(2), file(3), file(4)]); // no _SUCCESS, nothing deleted
+    expect(afterFailure[file(1)]).not.toBe(previous[file(1)]); // replaced by the rerun
+    for (const n of [2, 3, 4]) expect(afterFailure[file(n)]).toBe(previous[file(n)]); // the previous run's files, untouched
+
+    const before = s3env.proxy!.log.length;
+    const rerun = await syncTable(deps, input, { maxRowsPerFile: 1500 });
+    expect(rerun).toMatchObject({ rows: 3002, files: 3 });
+    expect(opsOf(before)).toEqual([
+      ...[1, 2, 3].map((n) => `PutObject file_${ACODE_FISCAL_TABLE}_00${n}.parquet`),
+      'DeleteObjects ', // file_004, not rewritten, only after every upload
+      'PutObject _SUCCESS',
+    ]);
+    expect(Object.keys(await etags()).sort()).toEqual([`${prefix}_SUCCESS`, file(1), file(2), file(3)]);
+    const { dir, files } = await downloadParquetFiles(s3env.s3, s3env.buckets.bronze, prefix);
+    try {
+      const landed = await readParquetAsText(files, ['idpk'], 'idpk');
+      expect(landed.perFile).toEqual([1500, 1500, 2]);
       expect(landed.rows).toEqual(await sourceRowsAsText(ACODE_FISCAL_TABLE, ['idpk'], 'idpk'));
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
