@@ -1,0 +1,53 @@
+/**
+ * A worker in its own process, for the worker-crash scenario: the project's
+ * workflows (a pre-built bundle, WORKFLOW_BUNDLE) and the real activities from
+ * the configured environment (config/env.ts names), direct-engine settings from
+ * EXTRACT_OPTIONS (JSON). Prints `worker running` once polling; killed by the test.
+ */
+import { readFileSync } from 'node:fs';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createMysqlSources } from '../../activities/mysql-sources';
+import { bucketNames, loadEnvConfig, sourceEndpoints } from '../../config/env';
+import { createLocalS3Client } from '../../local/s3/server';
+import { createActivities } from '../../worker/activities';
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const config = loadEnvConfig();
+  const bundlePath = process.env.WORKFLOW_BUNDLE;
+  if (!bundlePath || !config.TEMPORAL_ADDRESS || !config.S3_ENDPOINT || !config.AIRBYTE_URL) {
+    throw new Error('worker-process: WORKFLOW_BUNDLE, TEMPORAL_ADDRESS, S3_ENDPOINT and AIRBYTE_URL are required');
+  }
+  const sources = createMysqlSources(sourceEndpoints(config));
+  const activities = createActivities({
+    sources,
+    s3: createLocalS3Client(config.S3_ENDPOINT),
+    buckets: bucketNames(config),
+    airbyte: { baseUrl: config.AIRBYTE_URL },
+    alerts: {
+      slackWebhooks: { dataEngineering: config.SLACK_WEBHOOK_DATA_ENGINEERING ?? '', alerts: config.SLACK_WEBHOOK_ALERTS ?? '' },
+      pagerDuty: { url: config.PAGERDUTY_EVENTS_URL, routingKeyEnv: 'PAGERDUTY_ROUTING_KEY' },
+      temporalUiUrl: config.TEMPORAL_UI_URL,
+    },
+    extract: JSON.parse(process.env.EXTRACT_OPTIONS ?? '{}'),
+  });
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowBundle: { code: readFileSync(bundlePath, 'utf8') },
+    activities,
+  });
+  const running = worker.run();
+  console.log(`worker running pid ${process.pid}`);
+  process.once('SIGTERM', () => worker.shutdown());
+  await running;
+  await sources.close();
+  await connection.close();
+}
+
+main().catch((err: Error) => {
+  console.error(`worker-process: ${err.message}`);
+  process.exit(1);
+});
