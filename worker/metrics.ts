@@ -34,7 +34,7 @@ export interface IngestionMetrics {
 
 export function createIngestionMetrics(options: { processMetrics?: boolean } = {}): IngestionMetrics {
   const registry = new Registry();
-  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'ingestion_process_' });
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'ingestion_' });
   const registers = [registry];
   const stream = ['system', 'role', 'stream'] as const;
   return {
