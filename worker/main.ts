@@ -26,9 +26,10 @@ let log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 1
  * Structured logs for the SDK (and for the job's progress lines with LOG_FORMAT=json), and the
  * Temporal runtime's Prometheus exporter on a private port when METRICS_PORT is set. Once per process.
  */
-async function installRuntime(metricsPort: number | undefined): Promise<{ logging: ServiceLogging; runtimeMetricsUrl?: string }> {
-  // A readable terminal keeps the SDK quiet below WARN unless LOG_LEVEL says otherwise; JSON logs keep INFO.
-  const format = logFormatFrom();
+async function installRuntime(metricsPort: number | undefined, serve: boolean): Promise<{ logging: ServiceLogging; runtimeMetricsUrl?: string }> {
+  // The main job reads as a report (pretty unless LOG_FORMAT=json); the served worker follows the terminal.
+  // Readable logs keep the SDK quiet below WARN unless LOG_LEVEL says otherwise; JSON logs keep INFO.
+  const format = serve || process.env.LOG_FORMAT ? logFormatFrom() : 'pretty';
   const level = process.env.LOG_LEVEL?.trim().toLowerCase() || (format === 'json' ? 'info' : 'warn');
   const logging = createServiceLogging({ format, level });
   const runtimePort = metricsPort === undefined ? undefined : await freeLocalPort();
@@ -39,7 +40,7 @@ async function installRuntime(metricsPort: number | undefined): Promise<{ loggin
       ...(runtimePort ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${runtimePort}`, countersTotalSuffix: true, useSecondsForDurations: true } } } : {}),
     },
   });
-  if (logging.format === 'json') log = (line) => logging.logger.info(line);
+  log = logging.format === 'json' ? (line) => logging.logger.info(line) : log;
   return { logging, runtimeMetricsUrl: runtimePort ? `http://127.0.0.1:${runtimePort}/metrics` : undefined };
 }
 
@@ -67,7 +68,7 @@ function untilSignal(): Promise<string> {
 async function main(): Promise<number> {
   const cli = parseCli();
   let config = loadEnvConfig();
-  const { runtimeMetricsUrl } = await installRuntime(config.METRICS_PORT);
+  const { runtimeMetricsUrl } = await installRuntime(config.METRICS_PORT, cli.serve);
   const metrics = createIngestionMetrics();
   let metricsServer: MetricsServer | undefined;
   if (config.METRICS_PORT !== undefined) {
