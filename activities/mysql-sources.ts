@@ -16,6 +16,7 @@ export interface SourceEndpoint {
   passwordEnv: string;
   /** preferred: TLS when the server offers it; required: TLS or fail; verify-identity: TLS with CA and host check. */
   sslMode?: 'disabled' | 'preferred' | 'required' | 'verify-identity';
+  /** PEM contents of the CA that signs the server's certificate (verify-identity). */
   sslCa?: string;
 }
 

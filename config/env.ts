@@ -4,6 +4,7 @@
  * environment and are read only by the client that needs them.
  * A bad value stops start-up with one line naming the variable.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { SourceEndpoint, SourceEndpoints } from '../activities/mysql-sources';
 import { BUCKETS, type BucketRole } from './pipelines';
@@ -68,8 +69,16 @@ export function wantsEmbeddedStack(config: EnvConfig): boolean {
   return !config.ACODE_HOST && !config.RADAR_HOST && !config.S3_ENDPOINT;
 }
 
+function readCaFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`invalid configuration: MYSQL_SSL_CA_PATH: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? err})`);
+  }
+}
+
 export function sourceEndpoints(config: EnvConfig): SourceEndpoints {
-  const tls = { sslMode: config.MYSQL_SSL_MODE, sslCa: config.MYSQL_SSL_CA_PATH };
+  const tls = { sslMode: config.MYSQL_SSL_MODE, sslCa: config.MYSQL_SSL_CA_PATH ? readCaFile(config.MYSQL_SSL_CA_PATH) : undefined };
   const endpoint = (host: string | undefined, rest: Omit<SourceEndpoint, 'host'>): SourceEndpoint | undefined =>
     host ? { host, ...rest, ...tls } : undefined;
   return {

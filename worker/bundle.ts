@@ -8,9 +8,11 @@ import path from 'node:path';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 export const BUNDLE_PATH = path.resolve(__dirname, '..', 'dist', 'workflow-bundle.js');
+/** Workflow interceptors compiled into every bundle (recovery-start metrics). */
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('./workflow-metrics-interceptor')];
 
 async function main(): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES });
   await mkdir(path.dirname(BUNDLE_PATH), { recursive: true });
   await writeFile(BUNDLE_PATH, code);
   console.log(`workflow bundle written to ${BUNDLE_PATH} (${(code.length / 1024).toFixed(0)} KiB)`);

@@ -10,13 +10,12 @@ import { createMysqlSources, type MysqlSources } from '../activities/mysql-sourc
 import { applyServerSideEncryption } from '../activities/s3-encryption';
 import { bucketNames, sourceEndpoints, type EnvConfig } from '../config/env';
 import { createActivities } from './activities';
-import { BUNDLE_PATH, WORKFLOWS_PATH } from './bundle';
+import { BUNDLE_PATH, WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from './bundle';
 import { temporalConnectionOptions } from './temporal-connection';
 import { activityMetricsInterceptor } from './activity-metrics-interceptor';
 import { createIngestionMetrics, ingestionMetricsSinks, type IngestionMetrics } from './metrics';
 
 /** Workflow interceptor modules bundled with the workflows (a prebuilt bundle must be built with them too). */
-export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('./workflow-metrics-interceptor')];
 
 export interface IngestionWorker {
   worker: Worker;

@@ -27,7 +27,7 @@ describe('MySQL SSL modes', () => {
   });
 
   it('verify-identity asks for TLS that checks the certificate and carries the configured CA', () => {
-    const ssl = poolSsl({ ...base, sslMode: 'verify-identity', sslCa: '/etc/ssl/mysql-ca.pem' }) as { rejectUnauthorized?: boolean; ca?: unknown };
+    const ssl = poolSsl({ ...base, sslMode: 'verify-identity', sslCa: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' }) as { rejectUnauthorized?: boolean; ca?: unknown };
     expect(ssl.rejectUnauthorized).toBe(true);
     expect(ssl.ca).toBeDefined();
   });
