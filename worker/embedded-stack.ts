@@ -10,15 +10,12 @@ import path from 'node:path';
 import { startMariaDbPair, type MariaDbPair } from '../local/mariadb/pair';
 import { ensureSampleData } from '../local/sampledata/ensure-sample-data';
 import { startLocalS3, LOCAL_S3_CREDENTIALS } from '../local/s3/server';
-import { startAirbyteSimulator } from '../local/airbyte/simulator';
-import { directEngineRunSync } from '../local/airbyte/direct-engine-sync';
+import { startDirectAirbyteSimulator } from '../local/airbyte/direct-simulator';
 import { startSlackReceiver } from '../local/alerts/slack-receiver';
 import { startPagerDutyReceiver } from '../local/alerts/pagerduty-receiver';
 import { startLocalTemporal } from '../local/temporal/server';
 import { createMysqlSources } from '../activities/mysql-sources';
-import { syncTable } from '../activities/extract-engine';
-import { ACODE_STREAMS, BUCKETS, type SystemName } from '../config/pipelines';
-import { RADAR_TABLE_NAMES } from '../config/radar-tables';
+import { BUCKETS } from '../config/pipelines';
 
 export interface EmbeddedStackOptions {
   dataDir: string;
@@ -33,10 +30,6 @@ export interface EmbeddedStack {
   env: Record<string, string>;
   pair: MariaDbPair;
   shutdown(): Promise<void>;
-}
-
-function streamsOf(system: SystemName): string[] {
-  return system === 'acode' ? ACODE_STREAMS.map((s) => s.name) : RADAR_TABLE_NAMES;
 }
 
 export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise<EmbeddedStack> {
@@ -58,13 +51,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
 
     const sources = createMysqlSources(pair.endpoints);
     stops.push(() => sources.close());
-    const s3Client = s3.client();
-    const airbyte = await startAirbyteSimulator({
-      runSync: directEngineRunSync({
-        syncStream: (input, signal) => syncTable({ sources, s3: s3Client, buckets: { ...BUCKETS } }, input, { signal }),
-        streams: (connection) => streamsOf(connection.system),
-      }),
-    });
+    const airbyte = await startDirectAirbyteSimulator({ sources, s3: s3.client(), buckets: { ...BUCKETS } });
     stops.push(() => airbyte.close());
 
     const slack = await startSlackReceiver();

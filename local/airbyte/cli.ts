@@ -1,0 +1,30 @@
+/**
+ * `node dist/local/airbyte/cli.js --port 8000 [--host 0.0.0.0]`: the Airbyte API simulator
+ * for a demo stack, its jobs running the direct engine against the configured MySQL and S3
+ * (the same environment variables as the worker).
+ */
+import { parseArgs } from 'node:util';
+import { createMysqlSources } from '../../activities/mysql-sources';
+import { bucketNames, loadEnvConfig, sourceEndpoints } from '../../config/env';
+import { s3ClientFor } from '../../worker/worker';
+import { startDirectAirbyteSimulator } from './direct-simulator';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { port: { type: 'string', default: '8000' }, host: { type: 'string', default: '0.0.0.0' } } });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer 0-65535, got "${values.port}"`);
+  const config = loadEnvConfig();
+  const sources = createMysqlSources(sourceEndpoints(config));
+  const simulator = await startDirectAirbyteSimulator({ sources, s3: s3ClientFor(config), buckets: bucketNames(config), port, host: values.host });
+  process.stdout.write(`Airbyte API simulator listening on ${simulator.url}\n`);
+  const stop = () => {
+    Promise.all([simulator.close(), sources.close()]).then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Airbyte simulator: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

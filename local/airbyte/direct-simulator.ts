@@ -1,0 +1,33 @@
+/**
+ * An Airbyte API simulator whose sync jobs run the project's direct engine:
+ * each connection's streams from its MySQL source into its bucket.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { MysqlSources } from '../../activities/mysql-sources';
+import { syncTable } from '../../activities/extract-engine';
+import { ACODE_STREAMS, type BucketRole, type SystemName } from '../../config/pipelines';
+import { RADAR_TABLE_NAMES } from '../../config/radar-tables';
+import { directEngineRunSync } from './direct-engine-sync';
+import { startAirbyteSimulator, type AirbyteSimulator } from './simulator';
+
+export function streamsOf(system: SystemName): string[] {
+  return system === 'acode' ? ACODE_STREAMS.map((s) => s.name) : RADAR_TABLE_NAMES;
+}
+
+export function startDirectAirbyteSimulator(options: {
+  sources: MysqlSources;
+  s3: S3Client;
+  buckets: Record<BucketRole, string>;
+  port?: number;
+  host?: string;
+}): Promise<AirbyteSimulator> {
+  const deps = { sources: options.sources, s3: options.s3, buckets: options.buckets };
+  return startAirbyteSimulator({
+    port: options.port,
+    host: options.host,
+    runSync: directEngineRunSync({
+      syncStream: (input, signal) => syncTable(deps, input, { signal }),
+      streams: (connection) => streamsOf(connection.system),
+    }),
+  });
+}
