@@ -12,11 +12,14 @@
  *
  * startStack(options?) → Stack
  *   options: fiscalRows (default 3000), radar (default true, the loader's defaults),
- *     extract (direct-engine settings: maxRowsPerFile, batchRows, writer…).
+ *     extract (direct-engine settings: maxRowsPerFile, batchRows, writer…),
+ *     s3Faults (default false: the worker's activities reach S3 through the fault proxy).
  * Stack:
  *   pair, sources, endpoints, acode, radar   the MariaDB pair and what was loaded
  *                                            (see mariadb-env.ts; pair.stopPrimary()/startPrimary()…)
  *   s3, buckets, s3Endpoint                  an S3Client on the local server, the BUCKETS names
+ *   s3Proxy                                  with s3Faults: the S3FaultProxy in front of the activities'
+ *                                            S3 client (failNext, failFraction, clear, log, count)
  *   airbyte                                  the AirbyteSimulator (registry, jobs, failNextJob…)
  *   airbyteDate / setAirbyteDate(d)          the cog_dt_ingestion date the simulator's jobs write
  *                                            (default: today on the service clock)
@@ -54,6 +57,7 @@ import { directEngineRunSync } from '../../local/airbyte/direct-engine-sync';
 import { startAirbyteSimulator, type AirbyteSimulator } from '../../local/airbyte/simulator';
 import { startPagerDutyReceiver, type PagerDutyReceiver } from '../../local/alerts/pagerduty-receiver';
 import { startSlackReceiver, type SlackReceiver } from '../../local/alerts/slack-receiver';
+import type { S3FaultProxy } from '../../local/s3/faults';
 import { LOCAL_S3_CREDENTIALS } from '../../local/s3/server';
 import type { LocalTemporal } from '../../local/temporal/server';
 import { createActivities } from '../../worker/activities';
@@ -74,6 +78,8 @@ export interface StackOptions {
   fiscalRows?: number;
   radar?: boolean;
   extract?: Omit<TableSyncOptions, 'onProgress' | 'signal'>;
+  /** The activities' S3 client goes through the fault proxy (stack.s3Proxy); stack.s3 stays direct. */
+  s3Faults?: boolean;
 }
 
 export interface ActivityCall {
@@ -95,6 +101,7 @@ export interface Stack {
   s3: S3Client;
   buckets: Record<BucketRole, string>;
   s3Endpoint: string;
+  s3Proxy?: S3FaultProxy;
   airbyte: AirbyteSimulator;
   readonly airbyteDate: string;
   setAirbyteDate(date: string | undefined): void;
@@ -153,7 +160,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const [db, s3env, slack, pagerDuty] = await Promise.all([
       startMariaDbEnv({ fiscalRows: options.fiscalRows ?? 3000, radar: options.radar ?? true }),
-      startS3Env(),
+      startS3Env({ faults: options.s3Faults ?? false }),
       startSlackReceiver(),
       startPagerDutyReceiver(),
     ]);
@@ -177,7 +184,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const slackWebhooks = { dataEngineering: slack.webhookUrl('data-engineering'), alerts: slack.webhookUrl('alerts') };
     const activities = createActivities({
       sources: db.sources,
-      s3,
+      s3: s3env.faultyS3 ?? s3,
       buckets,
       airbyte: { baseUrl: airbyte.url },
       alerts: {
@@ -216,6 +223,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       s3,
       buckets,
       s3Endpoint: s3env.endpoint,
+      s3Proxy: s3env.proxy,
       airbyte,
       get airbyteDate() {
         return dateOverride ?? today();

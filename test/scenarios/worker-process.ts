@@ -3,6 +3,9 @@
  * workflows (a pre-built bundle, WORKFLOW_BUNDLE) and the real activities from
  * the configured environment (config/env.ts names), direct-engine settings from
  * EXTRACT_OPTIONS (JSON). Prints `worker running` once polling; killed by the test.
+ * With WAIT_FOR_RUN=1 the worker is created (connected, bundle loaded), prints
+ * `worker ready`, and starts polling only when a line `run` arrives on stdin:
+ * a standby that takes over at once when the test kills the running one.
  */
 import { readFileSync } from 'node:fs';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -39,12 +42,29 @@ async function main(): Promise<void> {
     workflowBundle: { code: readFileSync(bundlePath, 'utf8') },
     activities,
   });
+  if (process.env.WAIT_FOR_RUN === '1') await untilRunRequested();
   const running = worker.run();
   console.log(`worker running pid ${process.pid}`);
   process.once('SIGTERM', () => worker.shutdown());
   await running;
   await sources.close();
   await connection.close();
+}
+
+function untilRunRequested(): Promise<void> {
+  console.log(`worker ready pid ${process.pid}`);
+  return new Promise((resolve, reject) => {
+    let received = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk: string) => {
+      received += chunk;
+      if (received.split('\n').includes('run')) {
+        process.stdin.destroy();
+        resolve();
+      }
+    });
+    process.stdin.once('end', () => reject(new Error('worker-process: stdin closed before `run`')));
+  });
 }
 
 main().catch((err: Error) => {

@@ -1,0 +1,175 @@
+/**
+ * Drill: the worker SIGKILLed at random points of ACODE's direct sync, 10
+ * times over 5 daily runs (two kills a run: the sync activity allows three
+ * attempts). Each worker is a separate process (test/scenarios/worker-process.ts)
+ * reaching S3 through a transparent proxy, so the test sees every S3 request the
+ * worker makes; kill points are drawn from a seeded random and triggered by those
+ * requests (the k-th Parquet upload of the fiscal stream, or the k-th S3 request
+ * of the attempt), always before the fiscal stream can be complete. A standby
+ * worker, already connected, starts polling the moment the running one dies.
+ *
+ * End state of every run: the workflow completed; each stream's partition holds
+ * exactly the deterministic file set and one `_SUCCESS`, and exactly the source's
+ * keys with no duplicate; the fiscal sync really ran three attempts.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { ACODE_FISCAL_TABLE, SUCCESS_MARKER, partitionPrefix } from '../../config/pipelines';
+import { startS3FaultProxy, type ProxiedRequest, type S3FaultProxy } from '../../local/s3/faults';
+import { SeededRandom } from '../../local/sampledata/seeded-random';
+import type { AcodeDailySyncResult } from '../../workflows/acode-daily-sync';
+import { acodeDailySyncId } from '../../workflows/ids';
+import { startStack, type Stack } from '../helpers/stack-env';
+import { listKeys } from '../scenarios/landed-data';
+import { pollUntil } from '../scenarios/poll-until';
+import { completedAttempt } from './activity-attempts';
+import { expectStreamsLandedExactly } from './landed-partitions';
+import { killAllWorkerChildren, ROOT, spawnWorkerChild, type WorkerChild } from './worker-children';
+
+const FISCAL_ROWS = 12_000;
+const MAX_ROWS_PER_FILE = 1000;
+const FISCAL_FILES = FISCAL_ROWS / MAX_ROWS_PER_FILE;
+/** An attempt of the fiscal stream makes at least: a listing, its files, a listing, the marker. */
+const FISCAL_MIN_REQUESTS = FISCAL_FILES + 3;
+const RUNS = 5;
+const KILLS_PER_RUN = 2;
+const SEED = 20240901;
+
+type KillPoint = { kind: 'fiscal-upload'; k: number } | { kind: 'request'; k: number };
+
+/** The kill points of the drill, from the seed: always strictly before the fiscal stream's last request. */
+function killPlan(seed: number): KillPoint[][] {
+  const random = new SeededRandom(seed);
+  return Array.from({ length: RUNS }, () =>
+    Array.from({ length: KILLS_PER_RUN }, (): KillPoint =>
+      random.chance(0.5) ? { kind: 'fiscal-upload', k: random.int(1, FISCAL_FILES - 1) } : { kind: 'request', k: random.int(1, FISCAL_MIN_REQUESTS - 1) },
+    ),
+  );
+}
+
+const describePoint = (p: KillPoint) => (p.kind === 'fiscal-upload' ? `at fiscal upload #${p.k}` : `at S3 request #${p.k}`);
+
+let stack: Stack;
+let proxy: S3FaultProxy;
+let dir: string;
+let bundlePath: string;
+let taskQueue: string;
+let standby: Promise<WorkerChild>;
+
+function workerEnv(): Record<string, string> {
+  return {
+    ...stack.workerEnv(),
+    S3_ENDPOINT: proxy.endpoint,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    WORKFLOW_BUNDLE: bundlePath,
+    EXTRACT_OPTIONS: JSON.stringify({ maxRowsPerFile: MAX_ROWS_PER_FILE, batchRows: 500, tempDir: dir }),
+    WAIT_FOR_RUN: '1',
+  };
+}
+
+/** A worker process connected and ready, not yet polling. */
+async function spawnStandby(): Promise<WorkerChild> {
+  const child = spawnWorkerChild(['test/scenarios/worker-process.ts'], workerEnv());
+  await child.waitFor('worker ready', 40_000);
+  return child;
+}
+
+/** The standby starts polling; a new standby is prepared behind it. */
+async function promoteStandby(): Promise<WorkerChild> {
+  const worker = await standby;
+  standby = spawnStandby();
+  standby.catch(() => undefined); // observed when awaited
+  worker.send('run');
+  await worker.waitFor('worker running', 10_000);
+  return worker;
+}
+
+function isFiscalUpload(entry: ProxiedRequest, fiscalPrefix: string): boolean {
+  const target = decodeURIComponent(entry.path.split('?')[0]);
+  return entry.operation === 'PutObject' && target.includes(fiscalPrefix) && target.endsWith('.parquet');
+}
+
+/** Resolves once the worker's requests since `mark` reach the kill point (bounded). */
+function reached(point: KillPoint, mark: number, fiscalPrefix: string): Promise<number> {
+  return pollUntil(
+    describePoint(point),
+    async () => {
+      const since = proxy.log.slice(mark);
+      const count = point.kind === 'request' ? since.length : since.filter((e) => isFiscalUpload(e, fiscalPrefix)).length;
+      return count >= point.k ? count : undefined;
+    },
+    30_000,
+    2,
+  );
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'worker-kills-'));
+  const [started, bundle] = await Promise.all([
+    startStack({ fiscalRows: FISCAL_ROWS, radar: false }),
+    bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'workflows/index.ts'), logger: new DefaultLogger('WARN') }),
+  ]);
+  stack = started;
+  proxy = await startS3FaultProxy(stack.s3Endpoint);
+  bundlePath = path.join(dir, 'workflows.js');
+  writeFileSync(bundlePath, bundle.code);
+  taskQueue = `${stack.taskQueue}-kills`;
+  standby = spawnStandby();
+  await standby;
+}, 90_000);
+
+afterAll(async () => {
+  await killAllWorkerChildren();
+  await proxy?.close();
+  await stack?.teardown();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const plan = killPlan(SEED);
+
+test(`the worker SIGKILLed ${RUNS * KILLS_PER_RUN} times at seeded points (seed ${SEED}): every run lands exactly the source's rows and files`, async () => {
+  const summary: string[] = [];
+  let kills = 0;
+  let worker = await promoteStandby();
+  for (const [run, points] of plan.entries()) {
+    const date = `2024-09-0${run + 1}`;
+    const fiscalPrefix = partitionPrefix('acode', ACODE_FISCAL_TABLE, date);
+    let mark = proxy.log.length;
+    const handle = await stack.client.workflow.start('acodeDailySync', {
+      taskQueue,
+      workflowId: acodeDailySyncId(date, 'primary'),
+      args: [{ date, source: 'primary', engine: 'direct', recoverOnFailure: false, timings: { syncHeartbeatTimeoutMs: '2s' } }],
+      workflowTaskTimeout: '2s',
+    });
+
+    for (const point of points) {
+      const count = await reached(point, mark, fiscalPrefix);
+      const exit = await worker.kill('SIGKILL');
+      kills += 1;
+      expect(exit.signal).toBe('SIGKILL');
+      // Killed mid-sync: the fiscal partition is not complete and the run goes on.
+      const atKill = await listKeys(stack.s3, stack.buckets.bronze, fiscalPrefix);
+      expect(atKill).not.toContain(`${fiscalPrefix}${SUCCESS_MARKER}`);
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      summary.push(`${date} kill ${kills} ${describePoint(point)} (seen ${count}), ${atKill.length} objects left`);
+      worker = await promoteStandby();
+      mark = proxy.log.length;
+    }
+
+    const result = (await handle.result()) as AcodeDailySyncResult;
+    const landed = await expectStreamsLandedExactly(stack, 'bronze', date, MAX_ROWS_PER_FILE);
+    for (const stream of landed) {
+      expect(stream.complete).toBe(true);
+      expect(result.streams.find((s) => s.stream === stream.stream)?.rows).toBe(stream.sourceRows);
+    }
+    expect(landed.find((s) => s.stream === ACODE_FISCAL_TABLE)?.files).toBe(FISCAL_FILES);
+
+    // Both kills hit the fiscal sync: its completed attempt is the third.
+    expect(await completedAttempt(handle, ACODE_FISCAL_TABLE)).toBe(KILLS_PER_RUN + 1);
+    summary.push(`${date} completed: ${landed.map((s) => `${s.stream} ${s.rows} rows/${s.files} files`).join(', ')}`);
+  }
+  expect(kills).toBe(RUNS * KILLS_PER_RUN);
+  process.stdout.write(`${summary.join('\n')}\n`);
+}, 150_000);
