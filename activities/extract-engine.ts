@@ -21,7 +21,6 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import type { PoolConnection as CorePoolConnection } from 'mysql2';
 import type { PoolConnection } from 'mysql2/promise';
 import {
@@ -37,6 +36,8 @@ import type { MysqlSources } from './mysql-sources';
 import type { TableSyncInput, TableSyncResult } from './types';
 import { assertIdentifier, discoverColumns, resolveColumns } from './extract-columns';
 import { mysqlFailure } from './extract-failures';
+import { sliceCsvChunk, type CsvChunk } from './extract-row-packets';
+import { csvChunks, rowBatches } from './extract-row-source';
 import { removeObjectsNotWritten, withdrawSuccessMarker, uploadFile, writeSuccessMarker } from './extract-partition';
 import { newAbIdPrefix, type ParquetFileWriter, type ParquetWriterFactory, type ParquetWriterName } from './parquet-writer';
 import { createDuckDbWriterFactory } from './parquet-writer-duckdb';
@@ -54,8 +55,10 @@ export interface TableSyncOptions {
   maxRowsPerFile?: number;
   /** Uncompressed source bytes per Parquet file (default 512 MiB, about 128 MB of Parquet). */
   maxSourceBytesPerFile?: number;
-  /** Rows handed to the writer at a time (default 8192). */
+  /** Rows handed to the writer at a time, at most (default 16,384). */
   batchRows?: number;
+  /** Bytes of CSV handed to a CSV-reading writer at a time, about (default 1 MiB). */
+  chunkBytes?: number;
   /** Parent of the attempt's temp directory (default os.tmpdir()). */
   tempDir?: string;
   /** Multipart upload part size (default 16 MiB; S3's minimum is 5 MiB). */
@@ -89,54 +92,6 @@ function validateInput(input: TableSyncInput, buckets: Record<BucketRole, string
     parseIngestionDate(input.date);
   } catch (err) {
     throw invalidInput(`${where}: ${(err as Error).message}`);
-  }
-}
-
-/** Batches of rows from a readable of rows; pauses the source while a batch waits. */
-async function* rowBatches(stream: Readable, size: number, signal?: AbortSignal): AsyncGenerator<unknown[][]> {
-  let batch: unknown[][] = [];
-  const ready: unknown[][][] = [];
-  let ended = false;
-  let failure: unknown;
-  let wake: (() => void) | undefined;
-  stream.on('data', (row: unknown[]) => {
-    batch.push(row);
-    if (batch.length >= size) {
-      ready.push(batch);
-      batch = [];
-      stream.pause();
-      wake?.();
-    }
-  });
-  stream.on('end', () => {
-    if (batch.length) ready.push(batch);
-    batch = [];
-    ended = true;
-    wake?.();
-  });
-  stream.on('error', (err) => {
-    failure = err;
-    wake?.();
-  });
-  signal?.addEventListener(
-    'abort',
-    () => {
-      failure = signal.reason ?? new Error('sync cancelled');
-      wake?.();
-    },
-    { once: true },
-  );
-  for (;;) {
-    if (failure) throw failure;
-    const next = ready.shift();
-    if (next) {
-      yield next;
-      if (ready.length === 0 && !ended) stream.resume();
-      continue;
-    }
-    if (ended) return;
-    await new Promise<void>((resolve) => (wake = resolve));
-    wake = undefined;
   }
 }
 
@@ -213,20 +168,28 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
     const core = (connection as unknown as { connection: CorePoolConnection }).connection;
     signal?.addEventListener('abort', () => core.destroy(), { once: true });
     const select = `SELECT ${columns.map((c) => `\`${c.name}\``).join(', ')} FROM \`${stream}\``;
-    const rowStream = core.query({ sql: select, rowsAsArray: true }).stream({ highWaterMark: options.batchRows ?? 8192 });
-    // mysql2 reports a lost connection on the connection, not on a streaming query: route it to the stream
-    core.once('error', (err: Error) => rowStream.destroy(err));
+    const batchRows = options.batchRows ?? 16_384;
     writer = await openWriter();
+    // CSV straight from the row packets when the writer reads CSV; rows parsed into values otherwise
+    const chunks = writer.writeCsv
+      ? csvChunks(core, select, columns, { chunkRows: batchRows, chunkBytes: options.chunkBytes ?? 1024 * 1024, signal })
+      : undefined;
+    const batches: AsyncGenerator<CsvChunk | unknown[][]> = chunks ?? rowBatches(core, select, batchRows, signal);
     try {
-      for await (const batch of rowBatches(rowStream, options.batchRows ?? 8192, signal)) {
+      for await (const batch of batches) {
         throwIfAborted(signal);
-        for (let offset = 0; offset < batch.length; ) {
+        const count = Array.isArray(batch) ? batch.length : batch.rows;
+        for (let offset = 0; offset < count; ) {
           if (writer.rows >= maxRows || writer.approxBytes >= maxBytes) {
             await closeAndUpload(writer);
             writer = await openWriter();
           }
-          const take = Math.min(batch.length - offset, maxRows - writer.rows);
-          await writer.write(offset === 0 && take === batch.length ? batch : batch.slice(offset, offset + take));
+          const take = Math.min(count - offset, maxRows - writer.rows);
+          if (Array.isArray(batch)) await writer.write(offset === 0 && take === count ? batch : batch.slice(offset, offset + take));
+          else {
+            const part = sliceCsvChunk(batch, offset, offset + take);
+            await writer.writeCsv!(part.csv, part.rows);
+          }
           offset += take;
           rows += take;
         }

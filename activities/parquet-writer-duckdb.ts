@@ -106,8 +106,16 @@ class DuckDbFileWriter implements ParquetFileWriter {
 
   async write(rows: unknown[][]): Promise<void> {
     if (rows.length === 0) return;
-    const chunk = this.encode(rows);
-    this.rows += rows.length;
+    await this.send(this.encode(rows), rows.length);
+  }
+
+  async writeCsv(csv: Buffer, rows: number): Promise<void> {
+    if (rows === 0) return;
+    await this.send(csv, rows);
+  }
+
+  private async send(chunk: string | Buffer, rows: number): Promise<void> {
+    this.rows += rows;
     this.approxBytes += chunk.length;
     if (this.socket.write(chunk)) return;
     await Promise.race([

@@ -32,6 +32,12 @@ export interface ParquetFileSpec extends AirbyteMetadata {
 export interface ParquetFileWriter {
   /** Appends rows; resolves once the encoder has taken them (backpressure). */
   write(rows: unknown[][]): Promise<void>;
+  /**
+   * Appends whole rows already encoded as CSV in the columns' order (NULL an
+   * empty unquoted field, `""` an empty string); only writers that read CSV
+   * have it.
+   */
+  writeCsv?(csv: Buffer, rows: number): Promise<void>;
   /** Rows written so far. */
   readonly rows: number;
   /** Approximate uncompressed bytes written so far (for the file size bound). */

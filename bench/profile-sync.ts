@@ -1,0 +1,57 @@
+/**
+ * One direct sync of the fiscal table held by bench/hold-source.ts, to a
+ * fresh local S3, printing time, rows/s and peak RSS; meant to run under
+ * `node --cpu-prof` or `--heapsnapshot-signal`.
+ *
+ *   npx tsx bench/profile-sync.ts --source /tmp/source.json [--repeat 2]
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ACODE_FISCAL_TABLE } from '../config/pipelines';
+import { createMysqlSources, type SourceEndpoints } from '../activities/mysql-sources';
+import { syncTable } from '../activities/extract-engine';
+import { startLocalS3 } from '../local/s3/server';
+import { measurePeakRss } from './peak-rss';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : process.argv[i + 1];
+}
+
+async function main(): Promise<void> {
+  const sourceFile = arg('--source');
+  if (!sourceFile) throw new Error('profile-sync: --source <file written by hold-source> is required');
+  const held = JSON.parse(await fs.readFile(sourceFile, 'utf8')) as { endpoints: SourceEndpoints; env: Record<string, string>; rows: number };
+  Object.assign(process.env, held.env);
+  const repeat = Number(arg('--repeat') ?? 1);
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'profile-sync-'));
+  const s3 = await startLocalS3();
+  const sources = createMysqlSources(held.endpoints);
+  try {
+    for (let i = 0; i < repeat; i++) {
+      const run = await measurePeakRss(() =>
+        syncTable(
+          { sources, s3: s3.client() },
+          { system: 'acode', role: 'primary', stream: ACODE_FISCAL_TABLE, date: '2024-01-15', bucket: 'bronze' },
+          { tempDir: work },
+        ),
+      );
+      const mem = process.memoryUsage();
+      console.log(
+        `sync ${i + 1}: ${run.value.rows} rows in ${(run.ms / 1000).toFixed(2)} s, ${Math.round(run.value.rows / (run.ms / 1000))} rows/s, ` +
+          `${(run.value.bytes / run.value.rows).toFixed(1)} bytes/row, ${run.value.files} files, peak RSS ${run.peakRssMB} MB ` +
+          `(after: heap ${Math.round(mem.heapUsed / 2 ** 20)} MB, external ${Math.round(mem.external / 2 ** 20)} MB, arrayBuffers ${Math.round(mem.arrayBuffers / 2 ** 20)} MB)`,
+      );
+    }
+  } finally {
+    await sources.close();
+    await s3.shutdown().catch(() => undefined);
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(`profile-sync failed: ${(err as Error).message}`);
+  process.exit(1);
+});
