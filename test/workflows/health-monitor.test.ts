@@ -1,69 +1,115 @@
-/** The health monitor on the local Temporal service (time skipping), a real worker, scripted outside systems. */
+/**
+ * The health monitor on the whole stack (MariaDB primary + replica, local S3,
+ * Airbyte simulator, alert receivers, local Temporal with time skipping, the
+ * real activities): healthy cycles with every check, the pause / checkNow /
+ * resume signals, state carried across continue-as-new; and a replica whose IO
+ * thread is stopped for real, reported as a risk and never failed over to.
+ * Failover after the 3rd failed primary check and the switch-back are covered
+ * by test/scenarios/health-monitor.test.ts.
+ */
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { HealthState } from '../../workflows/health-state';
+import { healthMonitorId } from '../../workflows/ids';
 import { checkNowSignal, healthStateQuery, pauseSignal, resumeSignal } from '../../workflows/messages';
-import { delegatingActivities, ScriptedSystems } from './scripted-activities';
-import { startWorkflowEnv, waitFor, type WorkflowEnv } from './workflow-env';
+import { SHORT_TIMINGS, startStack, type Stack } from '../helpers/stack-env';
+import { pollUntil } from '../scenarios/poll-until';
+import { pagesMentioning, resetAcodeConnections, slackMentioning } from '../scenarios/scenario-checks';
 
-let env: WorkflowEnv;
-let systems: ScriptedSystems;
+let stack: Stack;
 
 beforeAll(async () => {
-  systems = new ScriptedSystems();
-  env = await startWorkflowEnv(delegatingActivities(() => systems));
-  // Airbyte writes under the day it runs: the service clock's day.
-  systems.airbyteRunDate = () => new Date(env.temporal.now()).toISOString().slice(0, 10);
+  stack = await startStack({ fiscalRows: 1000, radar: false });
+  await resetAcodeConnections(stack);
 }, 60_000);
-afterAll(async () => env?.close());
+afterAll(() => stack?.teardown());
 
-const primaryProbes = () =>
-  (systems.callsOf('checkSourceConnectivity') as { system: string; role: string }[]).filter((c) => c.system === 'acode' && c.role === 'primary').length;
+const CHECKS = ['primary_connectivity', 'freshness', 'airbyte_connection', 'recent_files', 'backup_connectivity', 'replication_lag'];
 
-it('fails over after exactly 3 failed primary checks, then switches back when the primary answers, across continue-as-new', async () => {
-  const handle = await env.client.workflow.start('healthMonitor', {
-    taskQueue: env.taskQueue,
-    workflowId: 'health-monitor-acode',
-    args: [{ system: 'acode', engine: 'airbyte', timings: { healthCyclesPerRun: 4 } }],
+function startMonitor(cyclesPerRun: number): Promise<WorkflowHandle> {
+  return stack.start('healthMonitor', { system: 'acode', engine: 'airbyte', timings: { ...SHORT_TIMINGS, healthCyclesPerRun: cyclesPerRun } }, healthMonitorId('acode'));
+}
+
+async function stop(monitor: WorkflowHandle): Promise<void> {
+  await monitor.terminate('test over').catch((err) => {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
   });
-  const healthy = await waitFor('two healthy cycles', async () => {
-    const s = await handle.query(healthStateQuery);
-    return s.totalCycles >= 2 ? s : undefined;
+}
+
+const isPrimaryProbe = (input: { role?: string }) => input.role === 'primary';
+const primaryProbes = () => stack.calls.filter((c) => c.name === 'checkSourceConnectivity' && isPrimaryProbe(c.input as { role?: string })).length;
+const state = (monitor: WorkflowHandle) => monitor.query(healthStateQuery) as Promise<HealthState>;
+const stateWhen = (monitor: WorkflowHandle, what: string, done: (s: HealthState) => boolean) =>
+  pollUntil(what, async () => {
+    const s = await state(monitor);
+    return done(s) ? s : undefined;
   });
-  expect(healthy).toMatchObject({ activeConnection: 'primary', consecutiveFailures: 0 });
-  expect(healthy.lastChecks.map((c) => c.name)).toEqual(['primary_connectivity', 'freshness', 'airbyte_connection', 'recent_files', 'backup_connectivity', 'replication_lag']);
-  // No file has landed in today's partition in this scripted world: only that check may complain.
-  expect(healthy.lastChecks.filter((c) => c.level !== 'ok').every((c) => c.name === 'recent_files')).toBe(true);
 
-  // Hold the monitor before it fails over: pause, then take the primary down.
-  await handle.signal(pauseSignal);
-  await waitFor('paused', async () => ((await handle.query(healthStateQuery)).paused ? true : undefined));
-  systems.up['acode/primary'] = false;
-  const probesBefore = primaryProbes();
-  await handle.signal(resumeSignal);
+test('healthy cycles run every check; pause holds them, checkNow runs one while paused, resume goes on across continue-as-new', async () => {
+  const monitor = await startMonitor(3);
+  try {
+    const firstRunId = (await monitor.describe()).runId;
+    const healthy = await stateWhen(monitor, 'two cycles', (s) => s.totalCycles >= 2);
+    expect(healthy).toMatchObject({ activeConnection: 'primary', consecutiveFailures: 0, failovers: 0, risks: [] });
+    expect(healthy.lastChecks.map((c) => c.name)).toEqual(CHECKS);
+    // Nothing has landed in today's partition: only that check may complain (after 06:00 UTC on the service clock).
+    expect(healthy.lastChecks.filter((c) => c.level !== 'ok').map((c) => c.name)).toEqual(
+      healthy.lastChecks.some((c) => c.name === 'recent_files' && c.level !== 'ok') ? ['recent_files'] : [],
+    );
+    const check = (name: string) => healthy.lastChecks.find((c) => c.name === name)?.detail;
+    expect(check('primary_connectivity')).toMatch(/^answered in \d+ ms$/);
+    expect(check('freshness')).toContain(`latest Data_Processamento ${stack.acode.referenceTime.toISOString().slice(0, 16)}`);
+    expect(check('airbyte_connection')).toBe('connection_mysql_s3_acode active');
+    expect(check('replication_lag')).toMatch(/^\d+ s behind$/);
 
-  const failedOver: HealthState = await waitFor('failover', async () => {
-    const s = await handle.query(healthStateQuery);
-    return s.failovers === 1 ? s : undefined;
-  });
-  expect(primaryProbes() - probesBefore).toBe(3);
-  expect(failedOver.activeConnection).toBe('backup');
-  expect(failedOver.lastFailover).toMatchObject({ failureType: 'primary_db_down', recoveryWorkflowId: expect.stringMatching(/^recovery-acode-primary_db_down-\d{4}-\d{2}-\d{2}$/) });
-  const critical = systems.alerts.find((a) => a.severity === 'CRITICAL' && a.title.includes('failing over'));
-  expect(critical).toBeDefined();
-  // The recovery it started ran the backup sync (use_backup_immediately).
-  const recovery = env.client.workflow.getHandle(failedOver.lastFailover!.recoveryWorkflowId);
-  expect(await recovery.result()).toMatchObject({ strategy: 'use_backup_immediately', outcome: 'recovered' });
+    // Pause while a cycle is in flight (its primary check held): that cycle ends, no other starts.
+    const inFlight = stack.hold('checkSourceConnectivity', isPrimaryProbe);
+    await inFlight.reached;
+    const before = await state(monitor);
+    await monitor.signal(pauseSignal);
+    await stateWhen(monitor, 'the pause', (s) => s.paused);
+    const probesAtPause = primaryProbes();
+    inFlight.release();
+    const paused = await stateWhen(monitor, 'the cycle in flight counted', (s) => s.totalCycles === before.totalCycles + 1);
 
-  // While on the backup only the primary is probed; when it answers, the monitor switches back.
-  systems.up['acode/primary'] = true;
-  await handle.signal(checkNowSignal);
-  const back: HealthState = await waitFor('switch back', async () => {
-    const s = await handle.query(healthStateQuery);
-    return s.switchBacks === 1 ? s : undefined;
-  });
-  expect(back).toMatchObject({ activeConnection: 'primary', failovers: 1, consecutiveFailures: 0 });
-  expect(back.totalCycles).toBeGreaterThan(4); // carried over continue-as-new
-  expect(systems.connections).toMatchObject({ connection_mysql_s3_acode: 'active', connection_mysql_s3_acode_backup: 'inactive' });
-  expect(systems.alerts.some((a) => a.severity === 'INFO' && a.title.includes('switched back'))).toBe(true);
+    const asked = stack.hold('checkSourceConnectivity', isPrimaryProbe);
+    await monitor.signal(checkNowSignal);
+    await asked.reached;
+    asked.release();
+    const checked = await stateWhen(monitor, 'the cycle asked for', (s) => s.totalCycles === paused.totalCycles + 1);
+    expect(checked.paused).toBe(true);
+    expect(primaryProbes() - probesAtPause).toBe(1);
+    expect(Date.parse(checked.lastCheckAt!)).toBeGreaterThanOrEqual(Date.parse(paused.lastCheckAt!));
 
-  await handle.terminate('test over');
-}, 60_000);
+    await monitor.signal(resumeSignal);
+    const resumed = await stateWhen(monitor, 'cycles in a later run', (s) => !s.paused && s.totalCycles >= checked.totalCycles + 3);
+    expect((await monitor.describe()).runId).not.toBe(firstRunId);
+    expect(resumed.cycles).toBeLessThan(resumed.totalCycles);
+    expect(resumed).toMatchObject({ activeConnection: 'primary', failovers: 0 });
+  } finally {
+    await stop(monitor);
+  }
+});
+
+test("the replica's IO thread stopped: replication reported critical as a risk, no failover, no recovery started", async () => {
+  await stack.pair.stopReplicaIoThread();
+  const monitor = await startMonitor(100);
+  try {
+    const risky = await stateWhen(monitor, 'the stopped replica seen', (s) => s.lastChecks.some((c) => c.name === 'replication_lag' && c.level === 'critical'));
+    expect(risky.lastChecks.find((c) => c.name === 'replication_lag')?.detail).toMatch(/^replication stopped/);
+    expect(risky.lastChecks.find((c) => c.name === 'backup_connectivity')?.level).toBe('ok');
+    expect(risky.risks).toEqual(['backup replication lag is critical: failing over to it may lose recent rows']);
+    expect(risky).toMatchObject({ health: 'unhealthy', activeConnection: 'primary', consecutiveFailures: 0, failovers: 0, lastFailover: null });
+
+    const alert = await stack.slack.waitFor((m) => (m.text ?? '').includes('ACODE health healthy → unhealthy'));
+    expect(alert.raw).toContain('replication_lag');
+    // A few more cycles on the same state: still no failover.
+    const later = await stateWhen(monitor, 'three more cycles', (s) => s.totalCycles >= risky.totalCycles + 3);
+    expect(later).toMatchObject({ failovers: 0, activeConnection: 'primary' });
+    expect(slackMentioning(stack, 'failing over')).toEqual([]);
+    expect(pagesMentioning(stack, 'failing over')).toEqual([]);
+    expect(stack.calls.filter((c) => c.name === 'syncTableToS3' || c.name === 'triggerAirbyteSync')).toEqual([]);
+  } finally {
+    await stop(monitor);
+    await stack.pair.startReplica();
+  }
+});
