@@ -1,165 +1,108 @@
-/** Recovery on the local Temporal service (time skipping), a real worker, scripted outside systems. */
+/**
+ * Recovery paths on the whole stack (MariaDB pair, local S3, Airbyte
+ * simulator, alert receivers, local Temporal with time skipping, the real
+ * activities) that test/scenarios does not drive:
+ *   - the primary refusing the ACODE user's password for real: the daily sync
+ *     fails its health check with authentication_failed and the recovery it
+ *     starts lands every stream from the backup on the direct engine, without
+ *     touching an Airbyte connection;
+ *   - Radar, which has no backup source: a use_backup decision is refused, abort
+ *     is taken.
+ * Covered elsewhere with real activities: primary_db_down / authentication_failed
+ * on Airbyte and data_corruption (test/scenarios/backup-recovery.test.ts),
+ * connection_timeout and network_partition backoff (primary-retry.test.ts),
+ * operator decision and the unanswered page (manual-intervention.test.ts), an
+ * unknown failure type refused (manual-intervention.test.ts, test/drills/security-drills.test.ts).
+ */
 import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { partitionPrefix } from '../../config/pipelines';
+import { acodeDailySyncId, recoveryId } from '../../workflows/ids';
+import { operatorDecisionSignal, recoveryProgressQuery } from '../../workflows/messages';
 import type { RecoveryResult } from '../../workflows/recovery';
-import { recoveryProgressQuery, operatorDecisionSignal } from '../../workflows/messages';
-import { delegatingActivities, ScriptedSystems } from './scripted-activities';
-import { startWorkflowEnv, waitFor, type WorkflowEnv } from './workflow-env';
+import type { RecoveryProgress } from '../../workflows/recovery-progress';
+import { startStack, type Stack } from '../helpers/stack-env';
+import { listKeys } from '../scenarios/landed-data';
+import { pollUntil } from '../scenarios/poll-until';
+import { ACODE_STREAM_NAMES, connectionStatus, expectAcodePartitionsMatchSource, resetAcodeConnections, slackMentioning } from '../scenarios/scenario-checks';
+import { refuseAcodePrimaryLogin } from './source-faults';
 
-let env: WorkflowEnv;
-let systems: ScriptedSystems;
-let seq = 0;
+let stack: Stack;
 
 beforeAll(async () => {
-  env = await startWorkflowEnv(delegatingActivities(() => systems));
+  stack = await startStack({ fiscalRows: 3000, radar: false, extract: { maxRowsPerFile: 1000 } });
+  await resetAcodeConnections(stack);
 }, 60_000);
-afterAll(async () => env?.close());
-beforeEach(() => {
-  systems = new ScriptedSystems();
+afterAll(() => stack?.teardown());
+
+test('the primary refuses the password: the daily sync fails its health check with authentication_failed, recovery lands every stream from the backup on the direct engine', async () => {
+  const date = '2025-08-07';
+  const callsBefore = stack.calls.length;
+  const restore = await refuseAcodePrimaryLogin(stack);
+  let recovery: RecoveryResult;
+  let failure: unknown;
+  try {
+    const daily = await stack.start('acodeDailySync', { date, engine: 'direct' }, acodeDailySyncId(date, 'primary'));
+    failure = await daily.result().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    recovery = (await stack.client.workflow.getHandle(recoveryId('acode', 'authentication_failed', date)).result()) as RecoveryResult;
+  } finally {
+    await restore();
+  }
+  expect(failure).toBeInstanceOf(WorkflowFailedError);
+  const cause = (failure as WorkflowFailedError).cause as ApplicationFailure;
+  expect(cause.type).toBe('authentication_failed');
+  expect(cause.message).toMatch(/failed at health_check: .*Access denied for user 'userfarmarcasac02'/);
+  expect(cause.message).not.toContain('rotated-');
+
+  expect(recovery).toMatchObject({ strategy: 'use_backup_immediately', finalStrategy: 'use_backup_immediately', outcome: 'recovered' });
+  expect(recovery.steps.some((s) => s.step === 'primary_tested')).toBe(false);
+  const calls = stack.calls.slice(callsBefore);
+  const syncs = calls.filter((c) => c.name === 'syncTableToS3').map((c) => c.input as { role: string; bucket: string; stream: string });
+  expect(syncs.map((s) => s.stream).sort()).toEqual([...ACODE_STREAM_NAMES].sort());
+  expect(syncs.every((s) => s.role === 'backup' && s.bucket === 'backup')).toBe(true);
+  await expectAcodePartitionsMatchSource(stack, 'backup', date, 'backup');
+  for (const stream of ACODE_STREAM_NAMES) {
+    expect(await listKeys(stack.s3, stack.buckets.bronze, partitionPrefix('acode', stream, date))).toEqual([]);
+  }
+  // The direct engine needs no Airbyte connection: none switched.
+  expect(calls.filter((c) => c.name === 'setConnectionStatus' || c.name === 'triggerAirbyteSync')).toEqual([]);
+  expect(connectionStatus(stack, 'primary')).toBe('active');
+  expect(connectionStatus(stack, 'backup')).toBe('inactive');
+  // Everything the backup landed is a gap of the empty bronze partition, filled by the reconciliation.
+  const fiscal = recovery.reconciliation?.streams.find((s) => s.stream === ACODE_STREAM_NAMES[0]);
+  expect(fiscal?.gapsFound).toBe(stack.acode.rowCounts[ACODE_STREAM_NAMES[0]]);
+  expect(slackMentioning(stack, `ACODE ${date}: recovery recovered (use_backup_immediately)`)).toHaveLength(1);
 });
 
-const MIN = 60_000;
-
-function start(input: Record<string, unknown>) {
-  return env.client.workflow.start('recovery', { taskQueue: env.taskQueue, workflowId: `recovery-test-${++seq}`, args: [{ date: '2025-08-07', ...input }] });
-}
-
-describe('recovery strategy per failure type', () => {
-  it('primary_db_down uses the backup at once, then reconciles the date', async () => {
-    systems.up['acode/primary'] = false;
-    const result: RecoveryResult = await (await start({ system: 'acode', failureType: 'primary_db_down', engine: 'airbyte' })).result();
-    expect(result).toMatchObject({ strategy: 'use_backup_immediately', finalStrategy: 'use_backup_immediately', outcome: 'recovered' });
-    expect(systems.connections).toMatchObject({ connection_mysql_s3_acode: 'inactive', connection_mysql_s3_acode_backup: 'active' });
-    expect(systems.callsOf('triggerAirbyteSync')).toEqual([{ connectionName: 'connection_mysql_s3_acode_backup' }]);
-    expect(systems.callsOf('waitForAirbyteJob')).toEqual([expect.objectContaining({ pollIntervalMs: 2 * MIN, timeoutMs: 120 * MIN })]);
-    expect(result.reconciliation).toMatchObject({ gapsFound: 6, recordsReconciled: 30 });
-    expect(systems.callsOf('reconcilePartition')).toHaveLength(3);
-  });
-
-  it('authentication_failed with the direct engine syncs every stream from the backup into the backup bucket', async () => {
-    const result: RecoveryResult = await (await start({ system: 'acode', failureType: 'authentication_failed' })).result();
-    expect(result.outcome).toBe('recovered');
-    const syncs = systems.callsOf('syncTableToS3') as { role: string; bucket: string }[];
-    expect(syncs).toHaveLength(3);
-    expect(syncs.every((s) => s.role === 'backup' && s.bucket === 'backup')).toBe(true);
-    expect(systems.callsOf('setConnectionStatus')).toHaveLength(0);
-  });
-
-  it('data_corruption quarantines each stream of the date before the full backup sync', async () => {
-    const result: RecoveryResult = await (await start({ system: 'acode', failureType: 'data_corruption', reason: 'bad parquet' })).result();
-    expect(result).toMatchObject({ strategy: 'full_backup_restore', outcome: 'recovered' });
-    const order = systems.calls.map((c) => c.name).filter((n) => n === 'quarantinePartition' || n === 'syncTableToS3');
-    expect(order).toEqual(['quarantinePartition', 'quarantinePartition', 'quarantinePartition', 'syncTableToS3', 'syncTableToS3', 'syncTableToS3']);
-    expect(systems.callsOf('quarantinePartition')[0]).toMatchObject({ bucket: 'bronze', date: '2025-08-07', reason: 'data_corruption: bad parquet' });
-  });
-
-  it('connection_timeout waits 5, 10 and 20 min (+ jitter ≤ 60 s), testing the primary after each, then runs the primary sync', async () => {
-    systems.up['acode/primary'] = false;
-    let probes = 0;
-    const original = systems.activities.bind(systems);
-    systems.activities = () => {
-      const acts = original();
-      return {
-        ...acts,
-        checkSourceConnectivity: async (input) => {
-          if (input.role === 'primary' && ++probes === 3) systems.up['acode/primary'] = true;
-          return acts.checkSourceConnectivity(input);
-        },
-      };
-    };
-    const skippedBefore = env.temporal.skippedMs();
-    const result: RecoveryResult = await (await start({ system: 'acode', failureType: 'connection_timeout' })).result();
-    const skipped = env.temporal.skippedMs() - skippedBefore;
-    expect(result).toMatchObject({ strategy: 'retry_primary_with_delay', outcome: 'recovered' });
-    expect(result.reconciliation).toBeUndefined();
-    const waits = result.steps.filter((s) => s.step === 'waiting').map((s) => Number(/(\d+) s/.exec(s.detail ?? '')?.[1]));
-    expect(waits).toHaveLength(3);
-    [300, 600, 1200].forEach((base, i) => {
-      expect(waits[i]).toBeGreaterThanOrEqual(base);
-      expect(waits[i]).toBeLessThanOrEqual(base + 60);
+test('Radar has no backup source: use_backup is refused while the recovery waits for a person, abort is taken', async () => {
+  const date = '2025-08-07';
+  const callsBefore = stack.calls.length;
+  const pin = await stack.pinClock();
+  let progress: RecoveryProgress;
+  const handle = await stack.start('recovery', { system: 'radar', failureType: 'primary_db_down', date }, recoveryId('radar', 'primary_db_down', date));
+  try {
+    await pollUntil('the recovery to wait for an operator', async () => {
+      const p = await handle.query(recoveryProgressQuery);
+      return p.step === 'waiting_for_operator' ? p : undefined;
     });
-    expect(skipped).toBeGreaterThanOrEqual(35 * MIN);
-    expect(skipped).toBeLessThan(40 * MIN);
-    const syncs = systems.callsOf('syncTableToS3') as { role: string }[];
-    expect(syncs.map((s) => s.role)).toEqual(['primary', 'primary', 'primary']);
-  });
-
-  it('connection_timeout escalates to the backup when the primary stays down', async () => {
-    systems.up['acode/primary'] = false;
-    const result: RecoveryResult = await (await start({ system: 'acode', failureType: 'network_partition' })).result();
-    expect(result).toMatchObject({ strategy: 'retry_primary_with_delay', finalStrategy: 'use_backup_immediately', outcome: 'recovered' });
-    expect(result.steps.filter((s) => s.step === 'primary_tested')).toHaveLength(3);
-    expect(result.reconciliation).toBeDefined();
-  });
-});
-
-describe('manual intervention', () => {
-  it('acts on the operator decision signalled while the recovery asks for a person', async () => {
-    let release!: () => void;
-    const asked = new Promise<void>((resolve) => {
-      systems.onAlert = async (alert) => {
-        if (alert.title.includes('needs a person')) {
-          resolve();
-          await new Promise<void>((r) => (release = r));
-        }
-      };
-    });
-    const handle = await start({ system: 'acode', failureType: 'schema_change' });
-    await asked;
-    const progress = await handle.query(recoveryProgressQuery);
-    expect(progress.strategy).toBe('manual_intervention_required');
-    await handle.signal(operatorDecisionSignal, { action: 'use_backup', operator: 'maria.santos', note: 'replica verified' });
-    await waitFor('the decision recorded', async () => ((await handle.query(recoveryProgressQuery)).decision ? true : undefined));
-    release();
-    const result: RecoveryResult = await handle.result();
-    expect(result).toMatchObject({ strategy: 'manual_intervention_required', finalStrategy: 'use_backup_immediately', outcome: 'recovered' });
-    expect(result.decision).toEqual({ action: 'use_backup', operator: 'maria.santos', note: 'replica verified' });
-    expect(result.steps.some((s) => s.step === 'paged')).toBe(false);
-    expect(systems.alerts.filter((a) => a.severity === 'CRITICAL')).toHaveLength(0);
-  });
-
-  it('pages PagerDuty when nobody answers, then aborts at the final bound', async () => {
-    const skippedBefore = env.temporal.skippedMs();
-    const result: RecoveryResult = await (await start({ system: 'acode', failureType: 'unknown' })).result();
-    expect(result.outcome).toBe('aborted');
-    expect(result.steps.map((s) => s.step)).toEqual(expect.arrayContaining(['waiting_for_operator', 'paged', 'aborted']));
-    const critical = systems.alerts.filter((a) => a.severity === 'CRITICAL');
-    expect(critical[0]).toMatchObject({ title: expect.stringContaining('nobody answered'), dedupKey: expect.stringContaining('recovery-test-') });
-    const at = (step: string) => Date.parse(result.steps.find((s) => s.step === step)!.at);
-    expect(at('paged') - at('waiting_for_operator')).toBeGreaterThanOrEqual(30 * MIN);
-    expect(at('aborted') - at('waiting_for_operator')).toBeGreaterThanOrEqual(4 * 60 * MIN);
-    expect(env.temporal.skippedMs() - skippedBefore).toBeGreaterThan(3.9 * 60 * MIN);
-    expect(systems.callsOf('syncTableToS3')).toHaveLength(0);
-  });
-
-  it('refuses use_backup on Radar (no backup source) and takes abort', async () => {
-    let release!: () => void;
-    const asked = new Promise<void>((resolve) => {
-      systems.onAlert = async (alert) => {
-        if (alert.title.includes('needs a person')) {
-          resolve();
-          await new Promise<void>((r) => (release = r));
-        }
-      };
-    });
-    const handle = await start({ system: 'radar', failureType: 'primary_db_down' });
-    await asked;
+    const asked = await stack.slack.waitFor((m) => (m.text ?? '').includes(`RADAR ${date}: recovery needs a person (primary_db_down)`));
+    expect(asked.channel).toBe('alerts');
     await handle.signal(operatorDecisionSignal, { action: 'use_backup', operator: 'ana' });
     await handle.signal(operatorDecisionSignal, { action: 'abort', operator: 'ana', note: 'source migration' });
-    await waitFor('the abort recorded', async () => ((await handle.query(recoveryProgressQuery)).decision ? true : undefined));
-    const progress = await handle.query(recoveryProgressQuery);
-    expect(progress.refusedDecisions).toEqual([expect.objectContaining({ action: 'use_backup', why: 'radar has no backup source' })]);
-    release();
-    const result: RecoveryResult = await handle.result();
-    expect(result).toMatchObject({ strategy: 'manual_intervention_required', outcome: 'aborted' });
-  });
-});
-
-describe('input', () => {
-  it('refuses an unknown failure type before any activity runs', async () => {
-    const handle = await start({ system: 'acode', failureType: 'meteor_strike' });
-    const failure = await handle.result().catch((err) => err);
-    expect(failure).toBeInstanceOf(WorkflowFailedError);
-    expect((failure as WorkflowFailedError).cause).toMatchObject({ type: 'invalid_input', message: expect.stringContaining('failureType') });
-    expect(systems.calls).toHaveLength(0);
-  });
+    progress = await pollUntil('the abort recorded', async () => {
+      const p = await handle.query(recoveryProgressQuery);
+      return p.decision ? p : undefined;
+    });
+  } finally {
+    await pin.release();
+  }
+  expect(progress.strategy).toBe('manual_intervention_required');
+  expect(progress.refusedDecisions).toEqual([expect.objectContaining({ action: 'use_backup', operator: 'ana', why: 'radar has no backup source' })]);
+  const result = (await handle.result()) as RecoveryResult;
+  expect(result).toMatchObject({ strategy: 'manual_intervention_required', outcome: 'aborted', decision: { action: 'abort', operator: 'ana', note: 'source migration' } });
+  expect(stack.calls.slice(callsBefore).filter((c) => ['syncTableToS3', 'triggerAirbyteSync', 'setConnectionStatus'].includes(c.name))).toEqual([]);
+  expect(slackMentioning(stack, `RADAR ${date}: recovery aborted`).map((m) => m.channel)).toEqual(['alerts']);
 });
