@@ -1,55 +1,74 @@
-/** The HTTP alert intake and schedules against the local Temporal service, a real worker, scripted outside systems. */
+/**
+ * The HTTP alert intake and the daily schedules on the whole stack (MariaDB
+ * pair, local S3, alert receivers, local Temporal, a worker with the real
+ * activities): a storm of alerts starts one recovery, which lands the backup
+ * data; resolved and unreadable alerts start nothing; schedules are created
+ * once, then updated.
+ */
 import type { Server } from 'node:http';
 import { createAlertIntake, listen } from '../../client/alert-intake';
 import { applyDailySchedules } from '../../client/schedules';
-import { delegatingActivities, ScriptedSystems } from '../workflows/scripted-activities';
-import { startWorkflowEnv, type WorkflowEnv } from '../workflows/workflow-env';
+import { recoveryId } from '../../workflows/ids';
+import type { RecoveryResult } from '../../workflows/recovery';
+import { startStack, type Stack } from '../helpers/stack-env';
+import { expectAcodePartitionsMatchSource, resetAcodeConnections } from '../scenarios/scenario-checks';
 
-let env: WorkflowEnv;
+let stack: Stack;
 let server: Server;
 let url: string;
-const systems = new ScriptedSystems();
 
 beforeAll(async () => {
-  env = await startWorkflowEnv(delegatingActivities(() => systems));
-  server = createAlertIntake({ client: env.client, settings: { address: env.temporal.address, namespace: 'default', taskQueue: env.taskQueue }, log: () => undefined });
+  stack = await startStack({ fiscalRows: 3000, radar: false });
+  await resetAcodeConnections(stack);
+  server = createAlertIntake({ client: stack.client, settings: settings(), log: () => undefined });
   url = `http://127.0.0.1:${await listen(server, 0)}/alerts`;
 }, 60_000);
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
-  await env?.close();
+  if (server) await new Promise((resolve) => server.close(resolve));
+  await stack?.teardown();
 });
+
+function settings() {
+  return { address: stack.address, namespace: 'default', taskQueue: stack.taskQueue };
+}
 
 interface IntakeAnswer {
   recoveries: { workflowId: string; runId: string }[];
   ignored: string[];
 }
 
-const post = (body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+const post = (body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
-it('starts one recovery for a storm of alerts about the same failure', async () => {
-  systems.up['acode/primary'] = false;
+it('starts one recovery for a storm of alerts about the same failure, and that recovery lands the backup data', async () => {
+  const date = '2025-08-07';
+  const workflowId = recoveryId('acode', 'primary_db_down', date);
   // Hold the recovery at its first alert so every alert of the storm finds it running.
-  let release!: () => void;
-  const held = new Promise<void>((r) => (release = r));
-  systems.onAlert = () => held;
+  const held = stack.hold('sendAlert', (alert: { title?: string }) => (alert.title ?? '').includes(`${date}: recovery started for primary_db_down`));
   const alert = {
     version: '4',
     status: 'firing',
-    alerts: [{ status: 'firing', labels: { alertname: 'MySQLDown', system: 'acode', date: '2025-08-07' }, annotations: {}, startsAt: '2025-08-07T02:10:00Z', fingerprint: 'f1' }],
+    alerts: [{ status: 'firing', labels: { alertname: 'MySQLDown', system: 'acode', date }, annotations: {}, startsAt: `${date}T02:10:00Z`, fingerprint: 'f1' }],
   };
-  const answers = await Promise.all(Array.from({ length: 5 }, () => post(alert).then(async (r) => ({ status: r.status, body: (await r.json()) as IntakeAnswer }))));
-  expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
-  const runIds = new Set(answers.map((a) => a.body.recoveries[0].runId));
-  expect(answers[0].body.recoveries[0].workflowId).toBe('recovery-acode-primary_db_down-2025-08-07');
-  expect(runIds.size).toBe(1);
-  release();
-  systems.onAlert = async () => undefined;
-  const result = await env.client.workflow.getHandle('recovery-acode-primary_db_down-2025-08-07').result();
+  const first = await post(alert);
+  expect(first.status).toBe(200);
+  const firstAnswer = (await first.json()) as IntakeAnswer;
+  expect(firstAnswer.recoveries.map((r) => r.workflowId)).toEqual([workflowId]);
+  await held.reached;
+
+  const storm = await Promise.all(Array.from({ length: 5 }, () => post(alert).then(async (r) => ({ status: r.status, body: (await r.json()) as IntakeAnswer }))));
+  expect(storm.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+  expect(new Set(storm.map((a) => a.body.recoveries[0].runId))).toEqual(new Set([firstAnswer.recoveries[0].runId]));
+  held.release();
+
+  const result = (await stack.client.workflow.getHandle(workflowId).result()) as RecoveryResult;
   expect(result).toMatchObject({ strategy: 'use_backup_immediately', outcome: 'recovered' });
+  expect(stack.calls.filter((c) => c.name === 'sendAlert' && ((c.input as { title?: string }).title ?? '').includes(`${date}: recovery started`))).toHaveLength(1);
+  await expectAcodePartitionsMatchSource(stack, 'backup', date, 'backup');
 });
 
 it('ignores resolved alerts and refuses unreadable ones with one line', async () => {
+  const callsBefore = stack.calls.length;
   const resolved = await post({ id: '7', title: '[Recovered] MySQLDown acode', alert_type: 'success', alert_transition: 'Recovered' });
   expect(resolved.status).toBe(200);
   expect(((await resolved.json()) as IntakeAnswer).recoveries).toEqual([]);
@@ -58,16 +77,19 @@ it('ignores resolved alerts and refuses unreadable ones with one line', async ()
   expect(await garbage.json()).toEqual({ error: 'alert body is not JSON' });
   const noSystem = await post({ version: '4', status: 'firing', alerts: [{ labels: { alertname: 'MySQLDown' } }] });
   expect(noSystem.status).toBe(400);
+  const answer = (await noSystem.json()) as { error: string };
+  expect(answer.error).toMatch(/system/);
+  expect(answer.error).not.toContain('\n');
+  expect(stack.calls.length).toBe(callsBefore);
 });
 
 it('creates the daily schedules, then updates them instead of duplicating', async () => {
-  const settings = { address: env.temporal.address, namespace: 'default', taskQueue: env.taskQueue };
-  expect(await applyDailySchedules(env.client, settings)).toEqual([
+  expect(await applyDailySchedules(stack.client, settings())).toEqual([
     { scheduleId: 'acode-daily-sync', action: 'created' },
     { scheduleId: 'radar-daily-sync', action: 'created' },
   ]);
-  expect((await applyDailySchedules(env.client, settings, 'airbyte')).map((a) => a.action)).toEqual(['updated', 'updated']);
-  const described = await env.client.schedule.getHandle('acode-daily-sync').describe();
+  expect((await applyDailySchedules(stack.client, settings(), 'airbyte')).map((a) => a.action)).toEqual(['updated', 'updated']);
+  const described = await stack.client.schedule.getHandle('acode-daily-sync').describe();
   expect(described.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 2, end: 2, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }] });
   expect(described.action).toMatchObject({ workflowType: 'acodeDailySync', args: [{ engine: 'airbyte' }] });
 });
