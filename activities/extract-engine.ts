@@ -35,7 +35,7 @@ import {
 import type { MysqlSources } from './mysql-sources';
 import type { TableSyncInput, TableSyncResult } from './types';
 import { assertIdentifier, discoverColumns, resolveColumns } from './extract-columns';
-import { mysqlFailure } from './extract-failures';
+import { mysqlFailure, parquetWriteFailure } from './extract-failures';
 import { sliceCsvChunk, type CsvChunk } from './extract-row-packets';
 import { csvChunks, rowBatches } from './extract-row-source';
 import { removeObjectsNotWritten, withdrawSuccessMarker, uploadFile, writeSuccessMarker } from './extract-partition';
@@ -65,6 +65,8 @@ export interface TableSyncOptions {
   uploadPartSizeBytes?: number;
   /** DuckDB memory limit (default 256MB). */
   duckdbMemoryLimit?: string;
+  /** DuckDB threads (default 1). */
+  duckdbThreads?: number;
   onProgress?: (progress: SyncProgress) => void;
   signal?: AbortSignal;
 }
@@ -125,7 +127,7 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
   const factory: ParquetWriterFactory =
     options.writer === 'parquetjs'
       ? createParquetjsWriterFactory()
-      : await createDuckDbWriterFactory({ workDir, memoryLimit: options.duckdbMemoryLimit });
+      : await createDuckDbWriterFactory({ workDir, memoryLimit: options.duckdbMemoryLimit, threads: options.duckdbThreads });
   const uploadAbort = new AbortController();
   const onAbort = () => uploadAbort.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -148,7 +150,9 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
       emittedAtMs,
     });
   const closeAndUpload = async (current: ParquetFileWriter) => {
-    const done = await current.finish();
+    const done = await current.finish().catch((err) => {
+      throw parquetWriteFailure(err, stream);
+    });
     await pendingUpload; // one upload in flight behind the writer at most
     const key = prefix + partitionFileName(system, stream, firstIndex + files);
     files++;
@@ -185,11 +189,16 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
             writer = await openWriter();
           }
           const take = Math.min(count - offset, maxRows - writer.rows);
-          if (Array.isArray(batch)) await writer.write(offset === 0 && take === count ? batch : batch.slice(offset, offset + take));
-          else {
-            const part = sliceCsvChunk(batch, offset, offset + take);
-            await writer.writeCsv!(part.csv, part.rows);
-          }
+          const current = writer;
+          const written = Array.isArray(batch)
+            ? current.write(offset === 0 && take === count ? batch : batch.slice(offset, offset + take))
+            : (() => {
+                const part = sliceCsvChunk(batch, offset, offset + take);
+                return current.writeCsv!(part.csv, part.rows);
+              })();
+          await written.catch((err) => {
+            throw parquetWriteFailure(err, stream);
+          });
           offset += take;
           rows += take;
         }

@@ -29,3 +29,10 @@ export function mysqlFailure(err: unknown, source: string, table: string, redact
     cause: err instanceof Error ? err : undefined,
   });
 }
+
+/** An error of the Parquet writer (e.g. DuckDB out of memory) while writing `table`'s files. */
+export function parquetWriteFailure(err: unknown, table: string): ApplicationFailure {
+  if (err instanceof ApplicationFailure) return err;
+  const detail = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+  return ApplicationFailure.create({ type: 'unknown', message: `writing Parquet files of ${table} failed: ${detail}`, cause: err instanceof Error ? err : undefined });
+}

@@ -23,6 +23,11 @@ export interface DuckDbWriterOptions {
   workDir: string;
   /** DuckDB memory limit, e.g. '256MB'. */
   memoryLimit?: string;
+  /**
+   * DuckDB threads (default 1): the CSV is read from a pipe by one thread, so
+   * a second one adds memory (a row group buffered per thread), not speed,
+   * on a 2-core worker.
+   */
   threads?: number;
   rowGroupSize?: number;
   /** How long to wait for DuckDB to open the pipe. */
@@ -130,11 +135,25 @@ class DuckDbFileWriter implements ParquetFileWriter {
         };
         this.socket.once('drain', onDrain);
         this.socket.once('error', onError);
-      }),
-      this.copy.then(() => {
-        throw new Error(`DuckDB stopped reading ${this.spec.path} early`);
-      }),
+      }).catch((pipeError: unknown) => this.copyFailure(pipeError)),
+      this.copy.then(
+        () => {
+          throw new Error(`DuckDB stopped reading ${this.spec.path} early`);
+        },
+        (copyError: unknown) => {
+          throw copyError;
+        },
+      ),
     ]);
+  }
+
+  /** A broken pipe means DuckDB's COPY stopped: its error says why (out of memory, bad value), EPIPE does not. */
+  private async copyFailure(pipeError: unknown): Promise<never> {
+    const copyError = await this.copy.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    throw copyError ?? pipeError;
   }
 
   async finish(): Promise<{ path: string; rows: number; bytes: number }> {
@@ -162,7 +181,7 @@ export async function createDuckDbWriterFactory(options: DuckDbWriterOptions): P
   const spillDir = path.join(options.workDir, 'duckdb-spill');
   await fs.mkdir(spillDir, { recursive: true });
   const instance = await DuckDBInstance.create(':memory:', {
-    threads: String(options.threads ?? 2),
+    threads: String(options.threads ?? 1),
     memory_limit: options.memoryLimit ?? '256MB',
     temp_directory: spillDir,
     preserve_insertion_order: 'true',

@@ -3,7 +3,7 @@
  * fresh local S3, printing time, rows/s and peak RSS; meant to run under
  * `node --cpu-prof` or `--heapsnapshot-signal`.
  *
- *   npx tsx bench/profile-sync.ts --source /tmp/source.json [--repeat 2]
+ *   npx tsx bench/profile-sync.ts --source /tmp/source.json [--repeat 2] [--max-rows N] [--duckdb-memory 256MB] [--part-mb 16]
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -25,16 +25,20 @@ async function main(): Promise<void> {
   const held = JSON.parse(await fs.readFile(sourceFile, 'utf8')) as { endpoints: SourceEndpoints; env: Record<string, string>; rows: number };
   Object.assign(process.env, held.env);
   const repeat = Number(arg('--repeat') ?? 1);
+  const maxRowsPerFile = arg('--max-rows') ? Number(arg('--max-rows')) : undefined;
+  const duckdbMemoryLimit = arg('--duckdb-memory');
+  const uploadPartSizeBytes = arg('--part-mb') ? Number(arg('--part-mb')) * 2 ** 20 : undefined;
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'profile-sync-'));
   const s3 = await startLocalS3();
   const sources = createMysqlSources(held.endpoints);
+  console.log(`RSS before the first sync: ${Math.round(process.memoryUsage.rss() / 2 ** 20)} MB`);
   try {
     for (let i = 0; i < repeat; i++) {
       const run = await measurePeakRss(() =>
         syncTable(
           { sources, s3: s3.client() },
           { system: 'acode', role: 'primary', stream: ACODE_FISCAL_TABLE, date: '2024-01-15', bucket: 'bronze' },
-          { tempDir: work },
+          { tempDir: work, maxRowsPerFile, duckdbMemoryLimit, uploadPartSizeBytes },
         ),
       );
       const mem = process.memoryUsage();
