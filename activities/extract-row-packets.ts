@@ -11,7 +11,9 @@
  * - text is copied as UTF-8 (the connection's character set), quoted with
  *   doubled quotes only when it holds `"`, `,`, CR or LF, and `""` when empty,
  *   so it is told apart from NULL (an empty unquoted field);
- * - binary-charset text (BINARY, BLOB, BIT, GEOMETRY) is written as base64.
+ * - bytes (BINARY, VARBINARY, BLOB, BIT, GEOMETRY: binary character set) are
+ *   written as base64; TIME and JSON, also sent with the binary character
+ *   set, are text.
  *
  * The rows are taken from mysql2's query command: its per-row parser is
  * replaced by this encoder for that one query (`installRowPacketEncoder`).
@@ -41,7 +43,21 @@ const CR = 0x0d;
 export interface RowPacketField {
   name: string;
   characterSet: number;
+  columnType: number;
 }
+
+/** Column types whose values are bytes when their character set is binary (mysql2 reads them as Buffers). */
+const BYTE_TYPES = new Set([
+  15, // VARCHAR
+  16, // BIT
+  249, // TINY_BLOB
+  250, // MEDIUM_BLOB
+  251, // LONG_BLOB
+  252, // BLOB
+  253, // VAR_STRING
+  254, // STRING
+  255, // GEOMETRY
+]);
 
 /** The part of mysql2's Packet the encoder reads: the payload is buffer[offset, end). */
 interface RowPacket {
@@ -77,7 +93,11 @@ export class RowPacketCsvEncoder {
     if (fields.length !== columns.length || fields.some((f, i) => f.name.toLowerCase() !== columns[i].name.toLowerCase())) {
       throw new Error(`result columns ${fields.map((f) => f.name).join(', ')} differ from the selected ${columns.map((c) => c.name).join(', ')}`);
     }
-    return columns.map((c, i) => (c.type.kind !== 'string' ? RAW : fields[i].characterSet === BINARY_CHARSET ? BASE64 : TEXT));
+    return columns.map((c, i) => {
+      if (c.type.kind !== 'string') return RAW;
+      const f = fields[i];
+      return f.characterSet === BINARY_CHARSET && BYTE_TYPES.has(f.columnType) ? BASE64 : TEXT;
+    });
   }
 
   /** Appends one row packet (mysql2 calls it as its row parser's `next`). */

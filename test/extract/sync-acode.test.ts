@@ -230,6 +230,45 @@ describe('syncTableToS3 (direct engine, DuckDB writer)', () => {
     }
   });
 
+  it('carries text, binary, JSON, TIME, YEAR and BIT values exactly (CSV from row packets): quotes, commas, CR/LF, empty, long', async () => {
+    const table = 'extract_types_probe';
+    await admin(`DROP TABLE IF EXISTS ${table}`);
+    await admin(
+      `CREATE TABLE ${table} (id INT PRIMARY KEY, txt MEDIUMTEXT NULL, bin VARBINARY(64) NULL, doc JSON NULL, t TIME(1) NULL, y YEAR NULL, b BIT(8) NULL)`,
+    );
+    const texts = ['', '"', ',', 'a\rb', 'line\nnext', ' padded ', 'back\\slash', 'say "hi", ok', 'ç'.repeat(200), 'x'.repeat(70_000), null];
+    for (const [i, txt] of texts.entries()) {
+      await admin(`INSERT INTO ${table} VALUES (?, ?, ?, ?, ?, ?, ?)`, [
+        i + 1,
+        txt,
+        i % 3 === 0 ? null : Buffer.from([0, 255, 34, 44, 10, i]),
+        i % 2 === 0 ? null : JSON.stringify({ k: txt, n: i }),
+        i % 2 === 0 ? '-838:59:59.0' : '12:34:56.5',
+        2000 + i,
+        i,
+      ]);
+    }
+    await admin(`INSERT INTO ${table} (id, bin) VALUES (99, X'')`); // an empty binary value, not NULL
+    const result = await syncTable({ sources: db.sources, s3: s3env.s3, buckets: s3env.buckets }, { ...primary, stream: table, date: DATE, bucket: 'bronze' });
+    expect(result.rows).toBe(texts.length + 1);
+    const [source] = await db.sources.pool(primary).query<RowDataPacket[]>({
+      sql: `SELECT id, txt, TO_BASE64(bin), CAST(doc AS CHAR), CAST(t AS CHAR), y, TO_BASE64(b) FROM ${table} ORDER BY id`,
+      rowsAsArray: true,
+    });
+    const expected = (source as unknown as unknown[][]).map((r) => r.map((v) => (v === null ? null : String(v))));
+    const { dir, files } = await downloadParquetFiles(s3env.s3, s3env.buckets.bronze, partitionPrefix('acode', table, DATE));
+    try {
+      const landed = await readParquetAsText(files, ['id', 'txt', 'bin', 'doc', 't', 'y', 'b'], 'id');
+      expect(landed.rows).toEqual(expected);
+      expect(landed.rows[0][1]).toBe(''); // an empty string stays empty, not NULL
+      expect(landed.rows[texts.length - 1][1]).toBeNull();
+      expect(landed.rows[texts.length][2]).toBe(''); // empty binary
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+      await admin(`DROP TABLE ${table}`);
+    }
+  });
+
   it('refuses a table name that is not an identifier before any SQL', async () => {
     const failure = await syncTable(
       { sources: db.sources, s3: s3env.s3, buckets: s3env.buckets },
