@@ -2,9 +2,10 @@
  * The direct sync engine: one MySQL table streamed to Parquet files in S3, in
  * the layout Airbyte's S3 destination writes, `_SUCCESS` last.
  *
- * - Rows stream from one SELECT (mysql2 query stream, rows as arrays). The
- *   stream is paused while the writer is behind, so memory holds a few
- *   batches, never the table.
+ * - Rows stream from one SELECT. For the DuckDB writer the row packets become
+ *   CSV bytes directly (extract-row-packets.ts); for the others mysql2 parses
+ *   them into values. The connection is paused while the writer is behind,
+ *   so memory holds a few batches, never the table (extract-row-source.ts).
  * - Files roll at a row or byte bound and are uploaded while the next file is
  *   being written; at most one upload waits behind the writer.
  * - A retry or rerun is idempotent and loses nothing complete early: the
@@ -190,13 +191,13 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
           }
           const take = Math.min(count - offset, maxRows - writer.rows);
           const current = writer;
-          const written = Array.isArray(batch)
+          const accepted = Array.isArray(batch)
             ? current.write(offset === 0 && take === count ? batch : batch.slice(offset, offset + take))
             : (() => {
                 const part = sliceCsvChunk(batch, offset, offset + take);
                 return current.writeCsv!(part.csv, part.rows);
               })();
-          await written.catch((err) => {
+          await accepted.catch((err) => {
             throw parquetWriteFailure(err, stream);
           });
           offset += take;
