@@ -1,57 +1,37 @@
 /**
- * The daily syncs on the whole stack (MariaDB pair with ACODE and Radar sample
- * data, local S3, alert receivers, local Temporal with time skipping, the real
- * activities), with real faults:
- *   - ACODE on the direct engine lands, checks and reports every stream;
+ * ACODE's daily sync on the whole stack (MariaDB primary + replica with the
+ * sample data, local S3, alert receivers, local Temporal with time skipping,
+ * the real activities), with real faults:
+ *   - the direct engine lands, checks and reports every stream;
  *   - a Parquet file of the fiscal partition deleted between the sync and the
  *     row count: data_corruption, CRITICAL alert, recovery started and run;
- *   - Radar's reader refused SELECT on `login`: partial success, and no alert
- *     carries the table's error text;
- *   - Radar's reader refused SELECT on `store` (critical): 3 attempts 15 min
- *     apart on the service clock, then abort with a CRITICAL alert.
- * Refused inputs are covered by test/scenarios/manual-intervention.test.ts
- * ("bad requests are refused before any I/O") and test/drills/security-drills.test.ts.
+ *   - a source column renamed: schema_change, not retried, recovery waits for a person;
+ *   - Slack refusing every message: the sync still succeeds, its alert retried, then given up.
+ * Radar's daily sync is in radar-daily-sync.test.ts. Refused inputs are covered by
+ * test/scenarios/manual-intervention.test.ts ("bad requests are refused before
+ * any I/O") and test/drills/security-drills.test.ts.
  */
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { partitionPrefix, SUCCESS_MARKER } from '../../config/pipelines';
 import type { AcodeDailySyncResult } from '../../workflows/acode-daily-sync';
-import { acodeDailySyncId, radarDailySyncId, recoveryId } from '../../workflows/ids';
-import type { RadarDailySyncResult } from '../../workflows/radar-daily-sync';
+import { acodeDailySyncId, recoveryId } from '../../workflows/ids';
 import type { RecoveryResult } from '../../workflows/recovery';
-import { SHORT_TIMINGS, startStack, type Stack } from '../helpers/stack-env';
+import { startStack, type Stack } from '../helpers/stack-env';
 import { listKeys, parquetColumn } from '../scenarios/landed-data';
 import { ACODE_STREAM_NAMES, expectAcodePartitionsMatchSource, slackMentioning } from '../scenarios/scenario-checks';
-import { withholdRadarSelect } from './source-faults';
+import { renameAcodeColumn } from './source-faults';
 
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack({ fiscalRows: 3000, radar: true, extract: { maxRowsPerFile: 1000 } });
+  stack = await startStack({ fiscalRows: 3000, radar: false, extract: { maxRowsPerFile: 1000 } });
 }, 60_000);
 afterAll(() => stack?.teardown());
 
-const MINUTE = 60_000;
 const FISCAL = ACODE_STREAM_NAMES[0];
-/** The four critical tables, the sensitive one and an ordinary one: enough for every branch, quick to sync. */
-const RADAR_TABLES = ['store', 'product', 'user_access', 'brand_metrics_average', 'login', 'menu'];
-
-/** Every alert text received for `fragment`, Slack and PagerDuty together. */
-function alertText(fragment: string): string {
-  const slack = stack.slack.received().filter((m) => m.raw.includes(fragment)).map((m) => m.raw);
-  const pages = stack.pagerDuty.received().filter((e) => e.raw.includes(fragment)).map((e) => e.raw);
-  return [...slack, ...pages].join('\n');
-}
-
-/** Failure messages of the activity attempts in a workflow's history. */
-async function activityFailureMessages(workflowId: string): Promise<string[]> {
-  const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
-  return (history.events ?? []).flatMap((e) => {
-    const failure = e.activityTaskFailedEventAttributes?.failure;
-    return failure ? [String(failure.message ?? '')] : [];
-  });
-}
+const PRODUCTS = ACODE_STREAM_NAMES[1];
 
 describe('acodeDailySync', () => {
   test('direct engine: the three streams land from the primary with exactly the source rows, and one INFO alert reports them', async () => {
@@ -116,46 +96,14 @@ describe('acodeDailySync', () => {
     );
     await expectAcodePartitionsMatchSource(stack, 'backup', date, 'backup');
   });
-});
 
-describe('radarDailySync', () => {
-  test('login refused by MySQL: partial success, the other tables land, and no alert carries the error of the sensitive table', async () => {
-    const date = '2025-08-07';
-    const workflowId = radarDailySyncId(date);
-    const restore = await withholdRadarSelect(stack, 'login');
-    let result: RadarDailySyncResult;
-    try {
-      const handle = await stack.start('radarDailySync', { date, tables: RADAR_TABLES, recoverOnFailure: false, timings: SHORT_TIMINGS }, workflowId);
-      result = (await handle.result()) as RadarDailySyncResult;
-    } finally {
-      await restore();
-    }
-    expect(result).toMatchObject({ outcome: 'partial', failedTables: ['login'] });
-    expect(result.tables.find((t) => t.table === 'login')).toMatchObject({ status: 'failed', error: 'details withheld: sensitive table' });
-    for (const table of RADAR_TABLES.filter((t) => t !== 'login')) {
-      expect(result.tables.find((t) => t.table === table)).toMatchObject({ status: 'synced', rows: stack.radar!.rowCounts[table] });
-    }
-    expect(await listKeys(stack.s3, stack.buckets.bronze, partitionPrefix('radar', 'login', date))).toEqual([]);
-
-    // The refusal was MySQL's own, and its text stopped at the workflow.
-    const failures = await activityFailureMessages(workflowId);
-    expect(failures.some((m) => m.includes('SELECT command denied'))).toBe(true);
-    const warning = await stack.slack.waitFor((m) => (m.text ?? '').includes(`Radar ${date} synced: 5/6 tables, failed: login`));
-    expect(warning.channel).toBe('data-engineering');
-    const text = alertText(`Radar ${date}`);
-    expect(text).toContain('failed: login');
-    expect(text).not.toMatch(/denied|bi-cognitivo-read|Password|Refresh_Token/i);
-  });
-
-  test('store refused by MySQL: 3 attempts 15 min apart on the service clock, then the run aborts with a CRITICAL alert', async () => {
-    const date = '2025-08-08';
+  test('a source column renamed: schema_change on the first attempt, the run fails and its recovery waits for a person', async () => {
+    const date = '2025-08-05';
     const callsBefore = stack.calls.length;
-    const skippedBefore = stack.service?.skippedMs() ?? 0;
-    const realStart = Date.now();
-    const restore = await withholdRadarSelect(stack, 'store');
+    const restore = await renameAcodeColumn(stack, PRODUCTS, 'Holding', 'Holding_Group');
     let failure: unknown;
     try {
-      const handle = await stack.start('radarDailySync', { date, tables: RADAR_TABLES, recoverOnFailure: false, timings: SHORT_TIMINGS }, radarDailySyncId(date));
+      const handle = await stack.start('acodeDailySync', { date }, acodeDailySyncId(date, 'primary'));
       failure = await handle.result().then(
         () => undefined,
         (err: unknown) => err,
@@ -165,19 +113,35 @@ describe('radarDailySync', () => {
     }
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     const cause = (failure as WorkflowFailedError).cause as ApplicationFailure;
-    expect(cause.message).toContain('critical table store failed');
-    expect(cause.message).toContain('SELECT command denied');
+    expect(cause.type).toBe('schema_change');
+    expect(cause.message).toContain(`failed at sync`);
+    expect(cause.message).toMatch(/Holding/);
+    const productSyncs = stack.calls.slice(callsBefore).filter((c) => c.name === 'syncTableToS3' && (c.input as { stream: string }).stream === PRODUCTS);
+    expect(productSyncs).toHaveLength(1);
+    expect(await listKeys(stack.s3, stack.buckets.bronze, `${partitionPrefix('acode', PRODUCTS, date)}${SUCCESS_MARKER}`)).toEqual([]);
 
-    const storeAttempts = stack.calls.slice(callsBefore).filter((c) => c.name === 'syncTableToS3' && (c.input as { stream: string }).stream === 'store');
-    expect(storeAttempts).toHaveLength(3);
-    // Service time = real time + skipped time: at least the two 15-min waits between the attempts.
-    const serviceElapsed = Date.now() - realStart + (stack.service ? stack.service.skippedMs() - skippedBefore : 30 * MINUTE);
-    expect(serviceElapsed).toBeGreaterThanOrEqual(30 * MINUTE);
-    expect(serviceElapsed).toBeLessThan(45 * MINUTE);
-    expect(await listKeys(stack.s3, stack.buckets.bronze, `${partitionPrefix('radar', 'store', date)}${SUCCESS_MARKER}`)).toEqual([]);
+    // schema_change → manual_intervention_required: a person is asked in #alerts; nobody answers here, so it pages and aborts.
+    const recovery = (await stack.client.workflow.getHandle(recoveryId('acode', 'schema_change', date)).result()) as RecoveryResult;
+    expect(recovery).toMatchObject({ strategy: 'manual_intervention_required', outcome: 'aborted' });
+    expect(slackMentioning(stack, `ACODE ${date}: recovery needs a person (schema_change)`).map((m) => m.channel)).toEqual(['alerts']);
+    expect(stack.calls.slice(callsBefore).filter((c) => c.name === 'syncTableToS3' && (c.input as { role: string }).role === 'backup')).toEqual([]);
+  });
 
-    const page = await stack.pagerDuty.waitFor((e) => e.dedup_key === radarDailySyncId(date));
-    expect(page.payload?.summary).toContain(`Radar ${date} sync aborted`);
-    expect(slackMentioning(stack, `Radar ${date} sync aborted`).map((m) => m.channel)).toContain('alerts');
+  test('Slack refuses every message: the sync still succeeds; its alert is retried 5 times, then given up', async () => {
+    const date = '2025-08-04';
+    const callsBefore = stack.calls.length;
+    const slackBefore = stack.slack.received().length;
+    stack.slack.setDown('error');
+    let result: AcodeDailySyncResult;
+    try {
+      result = (await (await stack.start('acodeDailySync', { date }, acodeDailySyncId(date, 'primary'))).result()) as AcodeDailySyncResult;
+    } finally {
+      stack.slack.setDown(false);
+    }
+    expect(result.streams.map((s) => s.rows)).toEqual(ACODE_STREAM_NAMES.map((s) => stack.acode.rowCounts[s]));
+    const attempts = stack.calls.slice(callsBefore).filter((c) => c.name === 'sendAlert');
+    expect(attempts).toHaveLength(5);
+    expect(attempts.every((c) => (c.input as { title: string }).title.includes(`ACODE ${date} synced from the primary`))).toBe(true);
+    expect(stack.slack.received().slice(slackBefore).filter((m) => m.raw.includes(date))).toEqual([]);
   });
 });

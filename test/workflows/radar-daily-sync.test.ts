@@ -1,0 +1,140 @@
+/**
+ * Radar's daily sync on the whole stack (MariaDB with the Radar sample tables,
+ * local S3, Airbyte simulator, alert receivers, local Temporal with time
+ * skipping, the real activities), with real faults:
+ *   - the reader refused SELECT on `login`: partial success, and no alert
+ *     carries the table's error text;
+ *   - the reader refused SELECT on `store` (critical): 3 attempts 15 min apart
+ *     on the service clock, then abort with a CRITICAL alert;
+ *   - Airbyte engine, the connection's first job failing in the simulator: the
+ *     job is run again 15 min later and every table's partition is checked.
+ */
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { partitionPrefix, SUCCESS_MARKER } from '../../config/pipelines';
+import { radarDailySyncId } from '../../workflows/ids';
+import type { RadarDailySyncResult } from '../../workflows/radar-daily-sync';
+import { SHORT_TIMINGS, startStack, type Stack } from '../helpers/stack-env';
+import { listKeys } from '../scenarios/landed-data';
+import { slackMentioning } from '../scenarios/scenario-checks';
+import { grantRadarSelectPerTable, withholdRadarSelect } from './source-faults';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ fiscalRows: 200, radar: true });
+  await grantRadarSelectPerTable(stack);
+}, 60_000);
+afterAll(() => stack?.teardown());
+
+const MINUTE = 60_000;
+/** The four critical tables, the sensitive one and an ordinary one: enough for every branch, quick to sync. */
+const RADAR_TABLES = ['store', 'product', 'user_access', 'brand_metrics_average', 'login', 'menu'];
+
+/** Every alert text received for `fragment`, Slack and PagerDuty together. */
+function alertText(fragment: string): string {
+  const slack = stack.slack.received().filter((m) => m.raw.includes(fragment)).map((m) => m.raw);
+  const pages = stack.pagerDuty.received().filter((e) => e.raw.includes(fragment)).map((e) => e.raw);
+  return [...slack, ...pages].join('\n');
+}
+
+/** Failure messages of the activity attempts in a workflow's history. */
+async function activityFailureMessages(workflowId: string): Promise<string[]> {
+  const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? []).flatMap((e) => {
+    const failure = e.activityTaskFailedEventAttributes?.failure;
+    return failure ? [String(failure.message ?? '')] : [];
+  });
+}
+
+describe('radarDailySync', () => {
+  test('login refused by MySQL: partial success, the other tables land, and no alert carries the error of the sensitive table', async () => {
+    const date = '2025-08-07';
+    const workflowId = radarDailySyncId(date);
+    const restore = await withholdRadarSelect(stack, 'login');
+    let result: RadarDailySyncResult;
+    try {
+      const handle = await stack.start('radarDailySync', { date, tables: RADAR_TABLES, recoverOnFailure: false, timings: SHORT_TIMINGS }, workflowId);
+      result = (await handle.result()) as RadarDailySyncResult;
+    } finally {
+      await restore();
+    }
+    expect(result).toMatchObject({ outcome: 'partial', failedTables: ['login'] });
+    expect(result.tables.find((t) => t.table === 'login')).toMatchObject({ status: 'failed', error: 'details withheld: sensitive table' });
+    for (const table of RADAR_TABLES.filter((t) => t !== 'login')) {
+      expect(result.tables.find((t) => t.table === table)).toMatchObject({ status: 'synced', rows: stack.radar!.rowCounts[table] });
+    }
+    expect(await listKeys(stack.s3, stack.buckets.bronze, partitionPrefix('radar', 'login', date))).toEqual([]);
+
+    // The refusal was MySQL's own, and its text stopped at the workflow.
+    const failures = await activityFailureMessages(workflowId);
+    expect(failures.some((m) => m.includes('SELECT command denied'))).toBe(true);
+    const warning = await stack.slack.waitFor((m) => (m.text ?? '').includes(`Radar ${date} synced: 5/6 tables, failed: login`));
+    expect(warning.channel).toBe('data-engineering');
+    const text = alertText(`Radar ${date}`);
+    expect(text).toContain('failed: login');
+    expect(text).not.toMatch(/denied|bi-cognitivo-read|Password|Refresh_Token/i);
+  });
+
+  test('store refused by MySQL: 3 attempts 15 min apart on the service clock, then the run aborts with a CRITICAL alert', async () => {
+    const date = '2025-08-08';
+    const callsBefore = stack.calls.length;
+    const skippedBefore = stack.service?.skippedMs() ?? 0;
+    const realStart = Date.now();
+    const restore = await withholdRadarSelect(stack, 'store');
+    let failure: unknown;
+    try {
+      const handle = await stack.start('radarDailySync', { date, tables: RADAR_TABLES, recoverOnFailure: false, timings: SHORT_TIMINGS }, radarDailySyncId(date));
+      failure = await handle.result().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    } finally {
+      await restore();
+    }
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const cause = (failure as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.message).toContain('critical table store failed');
+    expect(cause.message).toContain('SELECT command denied');
+
+    const storeAttempts = stack.calls.slice(callsBefore).filter((c) => c.name === 'syncTableToS3' && (c.input as { stream: string }).stream === 'store');
+    expect(storeAttempts).toHaveLength(3);
+    // Service time = real time + skipped time: at least the two 15-min waits between the attempts.
+    const serviceElapsed = Date.now() - realStart + (stack.service ? stack.service.skippedMs() - skippedBefore : 30 * MINUTE);
+    expect(serviceElapsed).toBeGreaterThanOrEqual(30 * MINUTE);
+    expect(serviceElapsed).toBeLessThan(45 * MINUTE);
+    expect(await listKeys(stack.s3, stack.buckets.bronze, `${partitionPrefix('radar', 'store', date)}${SUCCESS_MARKER}`)).toEqual([]);
+
+    const page = await stack.pagerDuty.waitFor((e) => e.dedup_key === radarDailySyncId(date));
+    expect(page.payload?.summary).toContain(`Radar ${date} sync aborted`);
+    expect(slackMentioning(stack, `Radar ${date} sync aborted`).map((m) => m.channel)).toContain('alerts');
+  });
+
+  test('Airbyte engine, the first job fails in Airbyte: the job runs again 15 min later, then every table\'s partition is checked', async () => {
+    const date = '2025-08-09';
+    stack.setAirbyteDate(date);
+    const callsBefore = stack.calls.length;
+    const skippedBefore = stack.service?.skippedMs() ?? 0;
+    const realStart = Date.now();
+    stack.airbyte.failNextJob('Source MySQL: Communications link failure');
+    const handle = await stack.start('radarDailySync', { date, engine: 'airbyte', tables: RADAR_TABLES, timings: SHORT_TIMINGS }, radarDailySyncId(date));
+    const result = (await handle.result()) as RadarDailySyncResult;
+
+    expect(result).toMatchObject({ engine: 'airbyte', outcome: 'success', failedTables: [] });
+    const triggers = stack.calls.slice(callsBefore).filter((c) => c.name === 'triggerAirbyteSync');
+    expect(triggers.map((c) => c.input)).toEqual([{ connectionName: 'connection_mysql_s3_radar' }, { connectionName: 'connection_mysql_s3_radar' }]);
+    const serviceElapsed = Date.now() - realStart + (stack.service ? stack.service.skippedMs() - skippedBefore : 15 * MINUTE);
+    expect(serviceElapsed).toBeGreaterThanOrEqual(15 * MINUTE);
+    expect(serviceElapsed).toBeLessThan(30 * MINUTE);
+    for (const table of RADAR_TABLES) {
+      const outcome = result.tables.find((t) => t.table === table)!;
+      expect(outcome.status).toBe('synced');
+      expect(outcome.files).toBeGreaterThan(0);
+      const keys = await listKeys(stack.s3, stack.buckets.bronze, partitionPrefix('radar', table, date));
+      expect(keys).toContain(`${partitionPrefix('radar', table, date)}${SUCCESS_MARKER}`);
+      expect(outcome.files).toBe(keys.filter((k) => k.endsWith('.parquet')).length);
+    }
+    const done = await stack.slack.waitFor((m) => (m.text ?? '').includes(`Radar ${date} synced: 6/6 tables`));
+    expect(done.channel).toBe('data-engineering');
+  });
+});
