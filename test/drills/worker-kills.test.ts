@@ -4,8 +4,9 @@
  * attempts). Each worker is a separate process (test/scenarios/worker-process.ts)
  * reaching S3 through a transparent proxy, so the test sees every S3 request the
  * worker makes; kill points are drawn from a seeded random and triggered by those
- * requests (the k-th Parquet upload of the fiscal stream, or the k-th S3 request
- * of the attempt), always before the fiscal stream can be complete. A standby
+ * requests (the k-th Parquet upload of the fiscal stream, or its k-th S3 request
+ * of any kind), so every kill lands inside a running fiscal attempt, before it
+ * can be complete. A standby
  * worker, already connected, starts polling the moment the running one dies.
  *
  * End state of every run: the workflow completed; each stream's partition holds
@@ -33,23 +34,25 @@ const MAX_ROWS_PER_FILE = 1000;
 const FISCAL_FILES = FISCAL_ROWS / MAX_ROWS_PER_FILE;
 /** An attempt of the fiscal stream makes at least: a listing, its files, a listing, the marker. */
 const FISCAL_MIN_REQUESTS = FISCAL_FILES + 3;
+/** Kill points leave at least this many fiscal requests of the attempt to go, so the kill lands before its end. */
+const MARGIN = 3;
 const RUNS = 5;
 const KILLS_PER_RUN = 2;
 const SEED = 20240901;
 
 type KillPoint = { kind: 'fiscal-upload'; k: number } | { kind: 'request'; k: number };
 
-/** The kill points of the drill, from the seed: always strictly before the fiscal stream's last request. */
+/** The kill points of the drill, from the seed: always strictly before the fiscal attempt's last request. */
 function killPlan(seed: number): KillPoint[][] {
   const random = new SeededRandom(seed);
   return Array.from({ length: RUNS }, () =>
     Array.from({ length: KILLS_PER_RUN }, (): KillPoint =>
-      random.chance(0.5) ? { kind: 'fiscal-upload', k: random.int(1, FISCAL_FILES - 1) } : { kind: 'request', k: random.int(1, FISCAL_MIN_REQUESTS - 1) },
+      random.chance(0.5) ? { kind: 'fiscal-upload', k: random.int(1, FISCAL_FILES - MARGIN) } : { kind: 'request', k: random.int(1, FISCAL_MIN_REQUESTS - MARGIN) },
     ),
   );
 }
 
-const describePoint = (p: KillPoint) => (p.kind === 'fiscal-upload' ? `at fiscal upload #${p.k}` : `at S3 request #${p.k}`);
+const describePoint = (p: KillPoint) => (p.kind === 'fiscal-upload' ? `at fiscal upload #${p.k}` : `at fiscal S3 request #${p.k}`);
 
 let stack: Stack;
 let proxy: S3FaultProxy;
@@ -86,6 +89,11 @@ async function promoteStandby(): Promise<WorkerChild> {
   return worker;
 }
 
+/** A request about the fiscal partition: its key in the path, or its prefix in a listing's query. */
+function isFiscalRequest(entry: ProxiedRequest, fiscalPrefix: string): boolean {
+  return decodeURIComponent(entry.path).includes(fiscalPrefix);
+}
+
 function isFiscalUpload(entry: ProxiedRequest, fiscalPrefix: string): boolean {
   const target = decodeURIComponent(entry.path.split('?')[0]);
   return entry.operation === 'PutObject' && target.includes(fiscalPrefix) && target.endsWith('.parquet');
@@ -97,7 +105,7 @@ function reached(point: KillPoint, mark: number, fiscalPrefix: string): Promise<
     describePoint(point),
     async () => {
       const since = proxy.log.slice(mark);
-      const count = point.kind === 'request' ? since.length : since.filter((e) => isFiscalUpload(e, fiscalPrefix)).length;
+      const count = since.filter((e) => (point.kind === 'request' ? isFiscalRequest(e, fiscalPrefix) : isFiscalUpload(e, fiscalPrefix))).length;
       return count >= point.k ? count : undefined;
     },
     30_000,
