@@ -13,7 +13,8 @@
  * startStack(options?) → Stack
  *   options: fiscalRows (default 3000), radar (default true, the loader's defaults),
  *     extract (direct-engine settings: maxRowsPerFile, batchRows, writer…),
- *     s3Faults (default false: the worker's activities reach S3 through the fault proxy).
+ *     s3Faults (default false: the worker's activities reach S3 through the fault proxy),
+ *     airbyteRadarTables (the tables the simulator's Radar connection syncs; default every Radar table).
  * Stack:
  *   pair, sources, endpoints, acode, radar   the MariaDB pair and what was loaded
  *                                            (see mariadb-env.ts; pair.stopPrimary()/startPrimary()…)
@@ -80,6 +81,8 @@ export interface StackOptions {
   extract?: Omit<TableSyncOptions, 'onProgress' | 'signal'>;
   /** The activities' S3 client goes through the fault proxy (stack.s3Proxy); stack.s3 stays direct. */
   s3Faults?: boolean;
+  /** The tables the simulator's Radar connection syncs (default: every Radar table). */
+  airbyteRadarTables?: string[];
 }
 
 export interface ActivityCall {
@@ -175,7 +178,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const airbyte = await startAirbyteSimulator({
       runSync: directEngineRunSync({
         syncStream: (input, signal) => syncTable({ sources: db.sources, s3, buckets }, input, { ...options.extract, signal }),
-        streams: (connection) => streamsOf(connection.system),
+        streams: (connection) => (connection.system === 'radar' && options.airbyteRadarTables ? options.airbyteRadarTables : streamsOf(connection.system)),
         date: () => dateOverride ?? today(),
       }),
     });

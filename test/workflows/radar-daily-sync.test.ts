@@ -20,16 +20,16 @@ import { slackMentioning } from '../scenarios/scenario-checks';
 import { grantRadarSelectPerTable, withholdRadarSelect } from './source-faults';
 
 let stack: Stack;
+/** The four critical tables, the sensitive one and an ordinary one: enough for every branch, quick to sync. */
+const RADAR_TABLES = ['store', 'product', 'user_access', 'brand_metrics_average', 'login', 'menu'];
 
 beforeAll(async () => {
-  stack = await startStack({ fiscalRows: 200, radar: true });
+  stack = await startStack({ fiscalRows: 200, radar: true, airbyteRadarTables: RADAR_TABLES });
   await grantRadarSelectPerTable(stack);
 }, 60_000);
 afterAll(() => stack?.teardown());
 
 const MINUTE = 60_000;
-/** The four critical tables, the sensitive one and an ordinary one: enough for every branch, quick to sync. */
-const RADAR_TABLES = ['store', 'product', 'user_access', 'brand_metrics_average', 'login', 'menu'];
 
 /** Every alert text received for `fragment`, Slack and PagerDuty together. */
 function alertText(fragment: string): string {
