@@ -88,7 +88,8 @@ async function main(): Promise<number> {
 
   let exitCode = 0;
   const stop = async () => {
-    ingestion.worker.shutdown();
+    // On SIGINT/SIGTERM the SDK runtime has already begun draining the worker; shut it down only if it still runs.
+    if (ingestion.worker.getState() === 'RUNNING') ingestion.worker.shutdown();
     await running.catch((err) => log(`worker stopped with an error: ${err.message}`));
     await ingestion.close();
     await metricsServer?.close();
