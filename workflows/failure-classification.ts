@@ -16,12 +16,17 @@ export function failureTypeOf(err: unknown): FailureType {
   return 'unknown';
 }
 
-/** The innermost message of an error chain, on one line, short. */
+/**
+ * The message that says what failed, on one line, short: the first ApplicationFailure
+ * of the chain (an activity's own message names the system and the object), else the
+ * innermost message (SDK wrappers such as "Activity task failed" say nothing).
+ */
 export function failureMessageOf(err: unknown): string {
   let current: unknown = err;
   let message = err instanceof Error ? err.message : String(err);
   for (let depth = 0; current && depth < 10; depth++) {
     if (current instanceof Error && current.message) message = current.message;
+    if (current instanceof ApplicationFailure && current.message) break;
     current = (current as { cause?: unknown }).cause;
   }
   return message.replace(/\s+/g, ' ').slice(0, 300);
