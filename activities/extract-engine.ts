@@ -62,7 +62,7 @@ export interface TableSyncOptions {
   chunkBytes?: number;
   /** Parent of the attempt's temp directory (default os.tmpdir()). */
   tempDir?: string;
-  /** Multipart upload part size (default 16 MiB; S3's minimum is 5 MiB). */
+  /** Multipart upload part size (default 8 MiB; S3's minimum is 5 MiB). */
   uploadPartSizeBytes?: number;
   /** DuckDB memory limit (default 256MB). */
   duckdbMemoryLimit?: string;

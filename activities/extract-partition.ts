@@ -18,7 +18,8 @@ import { SUCCESS_MARKER } from '../config/pipelines';
 import { listObjects } from './s3';
 import { s3Failure, withS3 } from './s3-errors';
 
-const PART_SIZE = 16 * 1024 * 1024;
+/** 8 MiB parts, two in flight: about 24 MiB of buffers per upload (S3's minimum part is 5 MiB). */
+const PART_SIZE = 8 * 1024 * 1024;
 
 async function deleteKeys(s3: S3Client, bucket: string, keys: string[]): Promise<void> {
   for (let i = 0; i < keys.length; i += 1000) {

@@ -30,9 +30,18 @@ export interface DuckDbWriterOptions {
    */
   threads?: number;
   rowGroupSize?: number;
+  /**
+   * DuckDB's CSV read buffer (default 4 MiB, DuckDB's own default is 32 MiB):
+   * rows come from a pipe in order, so a small buffer costs no speed and
+   * saves the memory; it must hold the longest row (2 MiB, DuckDB's
+   * max_line_size).
+   */
+  csvBufferBytes?: number;
   /** How long to wait for DuckDB to open the pipe. */
   pipeOpenTimeoutMs?: number;
 }
+
+const DEFAULT_CSV_BUFFER_BYTES = 4 * 1024 * 1024;
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const sqlText = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -69,14 +78,14 @@ function outputExpression(c: ExtractColumn): string {
   }
 }
 
-export function copySql(spec: ParquetFileSpec, pipePath: string, sequence: string, rowGroupSize: number): string {
+export function copySql(spec: ParquetFileSpec, pipePath: string, sequence: string, rowGroupSize: number, csvBufferBytes = DEFAULT_CSV_BUFFER_BYTES): string {
   const columns = `{${spec.columns.map((c) => `${sqlText(c.name)}: '${readType(c)}'`).join(', ')}}`;
   const select = [
     ...spec.columns.map(outputExpression),
     `${sqlText(spec.abIdPrefix)} || lpad(printf('%x', nextval('${sequence}')), 12, '0') AS _airbyte_ab_id`,
     `to_timestamp(${spec.emittedAtMs} / 1000.0) AS _airbyte_emitted_at`,
   ].join(', ');
-  const reader = `read_csv(${sqlText(pipePath)}, columns = ${columns}, header = false, delim = ',', quote = '"', escape = '"', nullstr = '', allow_quoted_nulls = false, auto_detect = false)`;
+  const reader = `read_csv(${sqlText(pipePath)}, columns = ${columns}, header = false, delim = ',', quote = '"', escape = '"', nullstr = '', allow_quoted_nulls = false, auto_detect = false, buffer_size = ${csvBufferBytes})`;
   return `COPY (SELECT ${select} FROM ${reader}) TO ${sqlText(spec.path)} (FORMAT PARQUET, COMPRESSION SNAPPY, ROW_GROUP_SIZE ${rowGroupSize})`;
 }
 
@@ -199,7 +208,7 @@ export async function createDuckDbWriterFactory(options: DuckDbWriterOptions): P
       await execFileAsync('mkfifo', [pipePath]);
       await connection.run(`CREATE OR REPLACE TEMP SEQUENCE ${sequence} START WITH ${spec.firstRowNumber}`);
       let copyError: unknown;
-      const copy = connection.run(copySql(spec, pipePath, sequence, options.rowGroupSize ?? 122_880));
+      const copy = connection.run(copySql(spec, pipePath, sequence, options.rowGroupSize ?? 122_880, options.csvBufferBytes));
       copy.catch((err) => {
         copyError = err;
       });

@@ -32,6 +32,14 @@ async function main(): Promise<void> {
   const s3 = await startLocalS3();
   const sources = createMysqlSources(held.endpoints);
   console.log(`RSS before the first sync: ${Math.round(process.memoryUsage.rss() / 2 ** 20)} MB`);
+  // peak of each part of the memory: JS heap, Buffers (external), and RSS (adds DuckDB's native memory)
+  const peaks = { rss: 0, heapUsed: 0, external: 0 };
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peaks.rss = Math.max(peaks.rss, m.rss);
+    peaks.heapUsed = Math.max(peaks.heapUsed, m.heapUsed);
+    peaks.external = Math.max(peaks.external, m.external);
+  }, 20);
   try {
     for (let i = 0; i < repeat; i++) {
       const run = await measurePeakRss(() =>
@@ -48,7 +56,10 @@ async function main(): Promise<void> {
           `(after: heap ${Math.round(mem.heapUsed / 2 ** 20)} MB, external ${Math.round(mem.external / 2 ** 20)} MB, arrayBuffers ${Math.round(mem.arrayBuffers / 2 ** 20)} MB)`,
       );
     }
+    const mb = (n: number) => Math.round(n / 2 ** 20);
+    console.log(`peaks: RSS ${mb(peaks.rss)} MB, JS heap ${mb(peaks.heapUsed)} MB, external (Buffers) ${mb(peaks.external)} MB`);
   } finally {
+    clearInterval(sampler);
     await sources.close();
     await s3.shutdown().catch(() => undefined);
     await fs.rm(work, { recursive: true, force: true });
