@@ -90,16 +90,19 @@ export interface CsvChunkOptions {
 
 /**
  * CSV chunks of `sql`'s rows (the columns, in order), or undefined when this
- * mysql2 build cannot hand over row packets (nothing has been sent then).
+ * mysql2 build cannot hand over row packets or the connection's character
+ * set is not UTF-8 (nothing has been sent then).
  */
 export function csvChunks(core: CorePoolConnection, sql: string, columns: ExtractColumn[], options: CsvChunkOptions): AsyncGenerator<CsvChunk> | undefined {
+  const config = (core as unknown as { config: { charsetNumber?: number } }).config;
+  const driver = mysql as unknown as {
+    createQuery(sql: string, values: undefined, cb: undefined, config: unknown): Query;
+    CharsetToEncoding: Record<number, string>;
+  };
+  // the row packets carry text in the connection's character set: only UTF-8 goes to DuckDB as is
+  if (driver.CharsetToEncoding[config.charsetNumber ?? -1] !== 'utf8') return undefined;
   // the query command is built, given the encoder, and only then sent
-  const query = (mysql as unknown as { createQuery(sql: string, values: undefined, cb: undefined, config: unknown): Query }).createQuery(
-    sql,
-    undefined,
-    undefined,
-    (core as unknown as { config: unknown }).config,
-  );
+  const query = driver.createQuery(sql, undefined, undefined, config);
   let encoder: RowPacketCsvEncoder | undefined;
   if (!installRowPacketEncoder(query, () => encoder)) return undefined;
   const queue = new BatchQueue<CsvChunk>(() => core.pause(), () => core.resume(), 2);

@@ -6,6 +6,7 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
 import { promises as fs } from 'node:fs';
+import type { PoolConnection } from 'mysql2';
 import type { RowDataPacket } from 'mysql2/promise';
 import {
   ACODE_COMPLEMENT_TABLE,
@@ -17,6 +18,8 @@ import {
 } from '../../config/pipelines';
 import { createExtractActivities } from '../../activities/extract';
 import { syncTable } from '../../activities/extract-engine';
+import type { ExtractColumn } from '../../activities/extract-columns';
+import { csvChunks } from '../../activities/extract-row-source';
 import { startMariaDbEnv, type MariaDbEnv } from '../helpers/mariadb-env';
 import { startS3Env, type S3Env } from '../helpers/s3-env';
 import { downloadParquetFiles, listKeys, readParquetAsText } from './partition-reader';
@@ -266,6 +269,30 @@ describe('syncTableToS3 (direct engine, DuckDB writer)', () => {
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
       await admin(`DROP TABLE ${table}`);
+    }
+  });
+
+  it('reads the DuckDB writer\'s rows as CSV straight from the row packets on a pooled connection', async () => {
+    const connection = await db.sources.pool(primary).getConnection();
+    try {
+      const core = (connection as unknown as { connection: PoolConnection }).connection;
+      const columns: ExtractColumn[] = [
+        { name: 'idpk', type: { kind: 'bigint' }, nullable: false },
+        { name: 'Fornecedor', type: { kind: 'string' }, nullable: true },
+      ];
+      const chunks = csvChunks(core, `SELECT idpk, Fornecedor FROM ${ACODE_FISCAL_TABLE} WHERE idpk IN (9000001, ${BIG_IDPK}) ORDER BY idpk`, columns, {
+        chunkRows: 1,
+        chunkBytes: 1024,
+      });
+      expect(chunks).toBeDefined();
+      const csv: string[] = [];
+      for await (const chunk of chunks!) csv.push(chunk.csv.toString('utf8'));
+      expect(csv).toEqual(['9000001,\n', `${BIG_IDPK},"${LONG_NAME.replace(/"/g, '""')}"\n`]);
+      // the connection went back to work unpaused: the next query on it answers
+      const [rows] = await connection.query('SELECT 1 AS one');
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      connection.release();
     }
   });
 
