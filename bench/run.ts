@@ -150,10 +150,11 @@ async function main(): Promise<void> {
 
     // reconcile: backup partition from the replica, then bronze vs backup
     await syncTable(deps, { system: 'acode', role: 'backup', stream: ACODE_FISCAL_TABLE, date, bucket: 'backup' }, { tempDir: work });
+    const rssBeforeReconcileMB = Math.round(process.memoryUsage.rss() / 2 ** 20); // what the earlier steps left in this process
     const reconcile = await measurePeakRss(() =>
       createReconcileActivities({ s3: client }).reconcilePartition({ system: 'acode', stream: ACODE_FISCAL_TABLE, date }),
     );
-    log(`reconcile: ${seconds(reconcile.ms)} s, peak RSS ${reconcile.peakRssMB} MB, gaps ${reconcile.value.gapsFound}`);
+    log(`reconcile: ${seconds(reconcile.ms)} s, peak RSS ${reconcile.peakRssMB} MB (RSS ${rssBeforeReconcileMB} MB before it), gaps ${reconcile.value.gapsFound}`);
     log(`partition: s3://farmarcas-production-bronze/${partitionPrefix('acode', ACODE_FISCAL_TABLE, date)}`);
 
     if (asJson) {
@@ -168,6 +169,7 @@ async function main(): Promise<void> {
           peakRssMB: ours.peakRssMB,
           reconcileSeconds: Number((reconcile.ms / 1000).toFixed(2)),
           reconcilePeakRssMB: reconcile.peakRssMB,
+          rssBeforeReconcileMB,
         }),
       );
     }
