@@ -1,9 +1,11 @@
 /**
  * Parquet files written by parquetjs-lite (pure JavaScript, SNAPPY). Slower
  * and larger than DuckDB's files; kept as a selectable writer. parquetjs-lite
- * has no DECIMAL logical type, so decimals are written as their exact decimal
- * text (UTF8) rather than rounded to floating point; BIGINT values must fit
- * in 2^53 (its INT64 encoder takes JavaScript numbers).
+ * has no DECIMAL logical type: decimals of up to 15 digits (all of ACODE's) are
+ * written as DOUBLE, which holds 15 significant digits exactly, so numeric
+ * checks and readers see numbers; wider decimals are written as their exact
+ * text (UTF8). BIGINT values must fit in 2^53 (its INT64 encoder takes
+ * JavaScript numbers).
  */
 import { promises as fs } from 'node:fs';
 import type { ExtractColumn } from './extract-columns';
@@ -30,6 +32,8 @@ function parquetType(c: ExtractColumn): string {
       return 'INT32';
     case 'double':
       return 'DOUBLE';
+    case 'decimal':
+      return decimalAsDouble(c) ? 'DOUBLE' : 'UTF8';
     case 'boolean':
       return 'BOOLEAN';
     case 'date':
@@ -42,6 +46,13 @@ function parquetType(c: ExtractColumn): string {
 }
 
 const ZERO_DATE = /^0000-00-00/;
+
+/** A double holds any decimal of up to 15 significant digits exactly. */
+const DOUBLE_EXACT_DIGITS = 15;
+
+function decimalAsDouble(c: ExtractColumn): boolean {
+  return c.type.kind === 'decimal' && c.type.precision <= DOUBLE_EXACT_DIGITS;
+}
 
 /** A source value as parquetjs-lite takes it, or null. */
 function toParquetjsValue(c: ExtractColumn, value: unknown): unknown {
@@ -57,6 +68,9 @@ function toParquetjsValue(c: ExtractColumn, value: unknown): unknown {
     case 'int':
     case 'double':
       return typeof value === 'number' ? value : Number(value);
+    case 'decimal':
+      if (decimalAsDouble(c)) return Number(value);
+      return String(value);
     default:
       if (typeof value === 'string') return value;
       if (Buffer.isBuffer(value)) return value.toString('base64');
