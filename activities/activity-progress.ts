@@ -4,7 +4,8 @@
  */
 import { Context } from '@temporalio/activity';
 
-function currentContext(): Context | undefined {
+/** The running activity's context, or undefined outside an activity. */
+export function currentContext(): Context | undefined {
   try {
     return Context.current();
   } catch {

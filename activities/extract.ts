@@ -4,7 +4,7 @@
  * and the activity's cancellation stopping the sync.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { Context } from '@temporalio/activity';
+import { currentContext } from './activity-progress';
 import { BUCKETS, type BucketRole } from '../config/pipelines';
 import type { MysqlSources } from './mysql-sources';
 import type { ExtractActivities } from './types';
@@ -18,19 +18,11 @@ export interface ExtractDeps {
   options?: Omit<TableSyncOptions, 'onProgress' | 'signal'>;
 }
 
-function activityContext(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined;
-  }
-}
-
 export function createExtractActivities(deps: ExtractDeps): ExtractActivities {
   const buckets = deps.buckets ?? { ...BUCKETS };
   return {
     async syncTableToS3(input) {
-      const context = activityContext();
+      const context = currentContext();
       return syncTable({ sources: deps.sources, s3: deps.s3, buckets }, input, {
         ...deps.options,
         signal: context?.cancellationSignal,

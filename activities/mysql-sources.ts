@@ -67,21 +67,15 @@ export function createMysqlSources(endpoints: SourceEndpoints, env: NodeJS.Proce
     return `${ref.system}/${ref.role} (${e.host}:${e.port}/${e.database})`;
   };
   const password = (ref: SourceRef) => env[endpoint(ref).passwordEnv] ?? '';
+  const connectionOptions = (ref: SourceRef) => {
+    const e = endpoint(ref);
+    return { host: e.host, port: e.port, user: e.user, database: e.database, password: password(ref), ssl: sslOptions(e), ...CLIENT_OPTIONS };
+  };
   return {
     endpoint,
     label,
     connect(ref, options = {}) {
-      const e = endpoint(ref);
-      return createConnection({
-        host: e.host,
-        port: e.port,
-        user: e.user,
-        database: e.database,
-        password: password(ref),
-        ssl: sslOptions(e),
-        connectTimeout: options.connectTimeoutMs ?? 30_000,
-        ...CLIENT_OPTIONS,
-      });
+      return createConnection({ ...connectionOptions(ref), connectTimeout: options.connectTimeoutMs ?? 30_000 });
     },
     redact(ref, text) {
       const secret = password(ref);
@@ -91,18 +85,7 @@ export function createMysqlSources(endpoints: SourceEndpoints, env: NodeJS.Proce
       const key = `${ref.system}/${ref.role}`;
       let pool = pools.get(key);
       if (!pool) {
-        const e = endpoint(ref);
-        pool = createPool({
-          host: e.host,
-          port: e.port,
-          user: e.user,
-          database: e.database,
-          password: password(ref),
-          ssl: sslOptions(e),
-          connectionLimit: 4,
-          connectTimeout: 30_000,
-          ...CLIENT_OPTIONS,
-        });
+        pool = createPool({ ...connectionOptions(ref), connectionLimit: 4, connectTimeout: 30_000 });
         pools.set(key, pool);
       }
       return pool;
