@@ -11,6 +11,7 @@ import type { Client } from '@temporalio/client';
 import { AlertPayloadError } from './alert-mapping';
 import { startRecoveriesForAlerts } from './alert-recovery';
 import type { ClientSettings } from './connection';
+import { BodyTooLargeError, readRequestBody } from './http-body';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -32,20 +33,10 @@ class RequestError extends Error {
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new RequestError(413, `alert body larger than ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+  return readRequestBody(req, MAX_BODY_BYTES).catch((err: unknown) => {
+    if (!(err instanceof BodyTooLargeError)) throw err;
+    req.destroy();
+    throw new RequestError(413, `alert body larger than ${MAX_BODY_BYTES} bytes`);
   });
 }
 

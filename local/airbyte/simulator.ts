@@ -11,6 +11,7 @@ import type { JobInfoRead, JobStatus } from './config-api';
 import { ConnectionRegistry, type SimulatedConnectionConfig } from './connections';
 import { AirbyteApiError, invalidInput, invalidJson, unknownEndpoint, valueConflict } from './errors';
 import { JobBoard, type RunSync } from './jobs';
+import { BodyTooLargeError, readRequestBody } from '../../client/http-body';
 
 export type { RunSync, SyncStats } from './jobs';
 export type { SimulatedConnectionConfig, ConnectionIdentity } from './connections';
@@ -40,16 +41,8 @@ export function defaultSimulatedConnections(): Record<string, SimulatedConnectio
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) reject(invalidJson('request body larger than 1 MiB'));
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+  return readRequestBody(req, MAX_BODY_BYTES).catch((err: unknown) => {
+    throw err instanceof BodyTooLargeError ? invalidJson('request body larger than 1 MiB') : err;
   });
 }
 
