@@ -130,10 +130,14 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
       ? createParquetjsWriterFactory()
       : await createDuckDbWriterFactory({ workDir, memoryLimit: options.duckdbMemoryLimit, threads: options.duckdbThreads });
   const uploadAbort = new AbortController();
-  const onAbort = () => uploadAbort.abort();
+  let connection: PoolConnection | undefined;
+  // Cancellation stops the uploads and drops the MySQL connection mid-stream (never a connection already back in the pool).
+  const onAbort = () => {
+    uploadAbort.abort();
+    (connection as unknown as { connection?: CorePoolConnection } | undefined)?.connection?.destroy();
+  };
   signal?.addEventListener('abort', onAbort, { once: true });
   const written = new Set<string>();
-  let connection: PoolConnection | undefined;
   let writer: ParquetFileWriter | undefined;
   let pendingUpload: Promise<void> | undefined;
   let rows = 0;
@@ -171,7 +175,6 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
     });
     // the callback-API connection underneath: its query() has the row stream
     const core = (connection as unknown as { connection: CorePoolConnection }).connection;
-    signal?.addEventListener('abort', () => core.destroy(), { once: true });
     const select = `SELECT ${columns.map((c) => `\`${c.name}\``).join(', ')} FROM \`${stream}\``;
     const batchRows = options.batchRows ?? 16_384;
     writer = await openWriter();
