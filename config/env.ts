@@ -56,7 +56,9 @@ const schema = z.object({
 export type EnvConfig = z.infer<typeof schema>;
 
 export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
-  const parsed = schema.safeParse(env);
+  // An empty variable (compose's `${VAR:-}`) means unset.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = schema.safeParse(given);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`invalid configuration: ${issue.path.join('.')}: ${issue.message}`);

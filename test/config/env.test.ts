@@ -14,6 +14,13 @@ describe('environment configuration', () => {
     expect(wantsEmbeddedStack(config)).toBe(true);
   });
 
+  it('takes an empty variable as unset, as docker compose passes ${VAR:-}', () => {
+    const config = loadEnvConfig({ SLACK_WEBHOOK_ALERTS: '', S3_ENDPOINT: '  ', ACODE_PORT: '' });
+    expect(config.SLACK_WEBHOOK_ALERTS).toBeUndefined();
+    expect(config.S3_ENDPOINT).toBeUndefined();
+    expect(config.ACODE_PORT).toBe(3306);
+  });
+
   it('stops on a bad value with one line naming the variable', () => {
     expect(() => loadEnvConfig({ ACODE_PORT: 'three' })).toThrow(/^invalid configuration: ACODE_PORT: /);
     expect(() => loadEnvConfig({ MYSQL_SSL_MODE: 'sometimes' })).toThrow(/MYSQL_SSL_MODE/);
