@@ -6,12 +6,11 @@
  * reached (both senders retry on 5xx). `GET /healthz` answers 200.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { AlertPayloadError } from './alert-mapping';
 import { startRecoveriesForAlerts } from './alert-recovery';
 import type { ClientSettings } from './connection';
-import { BodyTooLargeError, readRequestBody } from './http-body';
+import { BodyTooLargeError, readRequestBody } from './http-server';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -77,9 +76,3 @@ export function createAlertIntake(options: AlertIntakeOptions): Server {
 }
 
 /** Listens on the given port (0: a free one) and resolves with the port taken. */
-export function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
-  });
-}

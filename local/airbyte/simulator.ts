@@ -5,13 +5,12 @@
  * Faults: the next job fails or hangs, or the whole API is down (503 or reset).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AIRBYTE_CONNECTIONS, type SourceRole, type SystemName } from '../../config/pipelines';
 import type { JobInfoRead, JobStatus } from './config-api';
 import { ConnectionRegistry, type SimulatedConnectionConfig } from './connections';
 import { AirbyteApiError, invalidInput, invalidJson, unknownEndpoint, valueConflict } from './errors';
 import { JobBoard, type RunSync } from './jobs';
-import { BodyTooLargeError, readRequestBody } from '../../client/http-body';
+import { BodyTooLargeError, listen, readRequestBody } from '../../client/http-server';
 
 export type { RunSync, SyncStats } from './jobs';
 export type { SimulatedConnectionConfig, ConnectionIdentity } from './connections';
@@ -87,12 +86,7 @@ export class AirbyteSimulator {
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
     const server = createServer((req, res) => void this.handle(req, res));
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
-    const address = server.address() as AddressInfo;
-    this.url = `http://${host}:${address.port}`;
+    this.url = `http://${host}:${await listen(server, port, host)}`;
     return this.url;
   }
 

@@ -5,8 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readRequestBody } from '../../client/http-body';
+import { listen, readRequestBody } from '../../client/http-server';
 
 export type ReceiverOutage = 'error' | 'reset';
 
@@ -65,11 +64,7 @@ export abstract class RecordingReceiver<T> {
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
     const server = createServer((req, res) => void this.handle(req, res));
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
-    this.url = `http://${host}:${(server.address() as AddressInfo).port}`;
+    this.url = `http://${host}:${await listen(server, port, host)}`;
     return this.url;
   }
 

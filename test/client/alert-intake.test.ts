@@ -6,7 +6,8 @@
  * once, then updated.
  */
 import type { Server } from 'node:http';
-import { createAlertIntake, listen } from '../../client/alert-intake';
+import { createAlertIntake } from '../../client/alert-intake';
+import { listen } from '../../client/http-server';
 import { applyDailySchedules } from '../../client/schedules';
 import { recoveryId } from '../../workflows/ids';
 import type { RecoveryResult } from '../../workflows/recovery';

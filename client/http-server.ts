@@ -1,5 +1,6 @@
-/** Reading a request body with a size bound, for the alert intake and the local HTTP stand-ins. */
-import type { IncomingMessage } from 'node:http';
+/** The small HTTP pieces shared by the alert intake and the local stand-ins: listening, and reading a bounded body. */
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 export class BodyTooLargeError extends Error {
   constructor(readonly limitBytes: number) {
@@ -20,5 +21,13 @@ export function readRequestBody(req: IncomingMessage, limitBytes: number): Promi
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
+  });
+}
+
+/** Listens on host:port (0 = a free port) and resolves with the port taken. */
+export function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
 }
