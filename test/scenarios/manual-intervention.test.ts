@@ -15,6 +15,7 @@ import { SHORT_TIMINGS, startStack, type Stack } from '../helpers/stack-env';
 import { pollUntil } from './poll-until';
 import { listKeys } from './landed-data';
 import { ACODE_STREAM_NAMES, connectionStatus, expectAcodePartitionsMatchSource, resetAcodeConnections, slackMentioning } from './scenario-checks';
+import { failureOf } from '../helpers/failure-of';
 
 let stack: Stack;
 
@@ -107,10 +108,7 @@ describe('bad requests are refused before any I/O', () => {
     const slackBefore = stack.slack.received().length;
     const pagesBefore = stack.pagerDuty.received().length;
     const handle = await stack.start(workflowType, input);
-    const error = await handle.result().then(
-      () => undefined,
-      (err: unknown) => err,
-    );
+    const error = await failureOf(handle.result());
     expect(error).toBeInstanceOf(WorkflowFailedError);
     const cause = (error as WorkflowFailedError).cause;
     expect(cause).toBeInstanceOf(ApplicationFailure);

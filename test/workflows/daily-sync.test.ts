@@ -22,6 +22,7 @@ import { startStack, type Stack } from '../helpers/stack-env';
 import { listKeys, parquetColumn } from '../scenarios/landed-data';
 import { ACODE_STREAM_NAMES, expectAcodePartitionsMatchSource, slackMentioning } from '../scenarios/scenario-checks';
 import { renameAcodeColumn } from './source-faults';
+import { failureOf } from '../helpers/failure-of';
 
 let stack: Stack;
 
@@ -70,10 +71,7 @@ describe('acodeDailySync', () => {
     await stack.s3.send(new DeleteObjectCommand({ Bucket: stack.buckets.bronze, Key: files[1] }));
     inspection.release();
 
-    const failure = await handle.result().then(
-      () => undefined,
-      (err: unknown) => err,
-    );
+    const failure = await failureOf(handle.result());
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     const cause = (failure as WorkflowFailedError).cause as ApplicationFailure;
     const sourceRows = stack.acode.rowCounts[FISCAL];
@@ -104,10 +102,7 @@ describe('acodeDailySync', () => {
     let failure: unknown;
     try {
       const handle = await stack.start('acodeDailySync', { date }, acodeDailySyncId(date, 'primary'));
-      failure = await handle.result().then(
-        () => undefined,
-        (err: unknown) => err,
-      );
+      failure = await failureOf(handle.result());
     } finally {
       await restore();
     }

@@ -18,6 +18,7 @@ import { SHORT_TIMINGS, startStack, type Stack } from '../helpers/stack-env';
 import { listKeys } from '../scenarios/landed-data';
 import { slackMentioning } from '../scenarios/scenario-checks';
 import { grantRadarSelectPerTable, withholdRadarSelect } from './source-faults';
+import { failureOf } from '../helpers/failure-of';
 
 let stack: Stack;
 /** The four critical tables, the sensitive one and an ordinary one: enough for every branch, quick to sync. */
@@ -85,10 +86,7 @@ describe('radarDailySync', () => {
     let failure: unknown;
     try {
       const handle = await stack.start('radarDailySync', { date, tables: RADAR_TABLES, recoverOnFailure: false, timings: SHORT_TIMINGS }, radarDailySyncId(date));
-      failure = await handle.result().then(
-        () => undefined,
-        (err: unknown) => err,
-      );
+      failure = await failureOf(handle.result());
     } finally {
       await restore();
     }

@@ -26,6 +26,7 @@ import { listKeys } from '../scenarios/landed-data';
 import { pollUntil } from '../scenarios/poll-until';
 import { ACODE_STREAM_NAMES, connectionStatus, expectAcodePartitionsMatchSource, resetAcodeConnections, slackMentioning } from '../scenarios/scenario-checks';
 import { refuseAcodePrimaryLogin } from './source-faults';
+import { failureOf } from '../helpers/failure-of';
 
 let stack: Stack;
 
@@ -43,10 +44,7 @@ test('the primary refuses the password: the daily sync fails its health check wi
   let failure: unknown;
   try {
     const daily = await stack.start('acodeDailySync', { date, engine: 'direct' }, acodeDailySyncId(date, 'primary'));
-    failure = await daily.result().then(
-      () => undefined,
-      (err: unknown) => err,
-    );
+    failure = await failureOf(daily.result());
     recovery = (await stack.client.workflow.getHandle(recoveryId('acode', 'authentication_failed', date)).result()) as RecoveryResult;
   } finally {
     await restore();
