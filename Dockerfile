@@ -11,6 +11,7 @@ COPY workflows ./workflows
 COPY worker ./worker
 COPY client ./client
 COPY local ./local
+COPY http ./http
 RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime

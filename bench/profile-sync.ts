@@ -9,8 +9,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ACODE_FISCAL_TABLE } from '../config/pipelines';
-import { createMysqlSources, type SourceEndpoints } from '../activities/mysql-sources';
-import { syncTable } from '../activities/extract-engine';
+import { createMysqlSources } from '../activities/mysql/mysql-sources';
+import type { SourceEndpoints } from '../config/sources';
+import { syncTable } from '../activities/engine/extract-engine';
 import { startLocalS3 } from '../local/s3/server';
 import { measurePeakRss } from './peak-rss';
 

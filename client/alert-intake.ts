@@ -10,7 +10,7 @@ import type { Client } from '@temporalio/client';
 import { AlertPayloadError } from './alert-mapping';
 import { startRecoveriesForAlerts } from './alert-recovery';
 import type { ClientSettings } from './connection';
-import { BodyTooLargeError, readRequestBody } from './http-server';
+import { BodyTooLargeError, readRequestBody } from '../http/http-server';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 

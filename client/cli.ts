@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import type { SyncEngine } from '../config/pipelines';
 import { checkNowSignal, pauseSignal, resumeSignal } from '../workflows/messages';
 import { createAlertIntake } from './alert-intake';
-import { listen } from './http-server';
+import { listen } from '../http/http-server';
 import { startRecoveriesForAlerts } from './alert-recovery';
 import { connectClient, type OrchestratorClient } from './connection';
 import { describeWorkflow, listWorkflows, sendOperatorDecision } from './operator-commands';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { SourceEndpoint, SourceEndpoints } from '../activities/mysql-sources';
+import type { SourceEndpoint, SourceEndpoints } from './sources';
 import { BUCKETS, type BucketRole } from './pipelines';
 
 const port = z.coerce.number().int().min(1).max(65535);

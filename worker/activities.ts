@@ -4,16 +4,16 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Activities } from '../activities/types';
-import type { MysqlSources } from '../activities/mysql-sources';
+import type { MysqlSources } from '../activities/mysql/mysql-sources';
 import type { BucketRole } from '../config/pipelines';
-import { createMysqlActivities } from '../activities/mysql';
-import { createExtractActivities, type ExtractDeps } from '../activities/extract';
-import { createS3Activities } from '../activities/s3';
-import { createParquetActivities } from '../activities/parquet';
-import { createQualityActivities } from '../activities/quality';
-import { createReconcileActivities } from '../activities/reconcile';
-import { createAirbyteActivities, type AirbyteActivitiesOptions } from '../activities/airbyte';
-import { createAlertActivities, type AlertActivitiesOptions } from '../activities/alerts';
+import { createMysqlActivities } from '../activities/mysql/mysql';
+import { createExtractActivities, type ExtractDeps } from '../activities/engine/extract';
+import { createS3Activities } from '../activities/s3/s3';
+import { createParquetActivities } from '../activities/parquet/parquet';
+import { createQualityActivities } from '../activities/quality/quality';
+import { createReconcileActivities } from '../activities/quality/reconcile';
+import { createAirbyteActivities, type AirbyteActivitiesOptions } from '../activities/airbyte/airbyte';
+import { createAlertActivities, type AlertActivitiesOptions } from '../activities/alerts/alerts';
 
 export interface ActivityDeps {
   sources: MysqlSources;

@@ -14,7 +14,7 @@ import { connectClient, readClientSettings } from '../client/connection';
 import { applyDailySchedules } from '../client/schedules';
 import { ensureHealthMonitors } from '../client/workflow-starts';
 import { loadEnvConfig, wantsEmbeddedStack } from '../config/env';
-import { startEmbeddedStack, type EmbeddedStack } from './embedded-stack';
+import { startEmbeddedStack, type EmbeddedStack } from '../local/embedded-stack';
 import { createIngestionWorker } from './worker';
 import { formatSummary, runTodaysSyncs, succeeded } from './daily-run';
 import { createServiceLogging, logFormatFrom, type ServiceLogging } from './logging';

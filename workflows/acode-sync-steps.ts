@@ -7,7 +7,7 @@ import type { BucketRole, SourceRole, SyncEngine } from '../config/pipelines';
 import { AIRBYTE_CONNECTIONS, BUCKETS, partitionPrefix } from '../config/pipelines';
 import type { QualityReport, TableSyncResult } from '../activities/types';
 import type { ActivityProxies } from './activity-options';
-import type { Timings } from './config';
+import type { Timings } from './timings';
 import { failureOf } from './failure-classification';
 
 export interface StreamSummary {

@@ -5,7 +5,7 @@
  */
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/types';
-import type { Timings } from './config';
+import type { Timings } from './timings';
 
 /** Failure types that no retry of the same call can fix. */
 export const NON_RETRYABLE_TYPES = ['invalid_input', 'authentication_failed', 'schema_change', 'data_corruption'];

@@ -8,7 +8,7 @@ import { ACODE_FISCAL_TABLE, AIRBYTE_CONNECTIONS, type SourceRole, type SyncEngi
 import type { FailureType } from '../config/failures';
 import type { Level } from '../activities/types';
 import type { ActivityProxies } from './activity-options';
-import type { Timings } from './config';
+import type { Timings } from './timings';
 import { failureMessageOf, failureTypeOf } from './failure-classification';
 import { freshnessLevel, hasBackupSource, recentFilesLevel, replicationLagLevel, type CheckOutcome } from './policy';
 

@@ -8,7 +8,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { FAILURE_TYPES, isFailureType, type FailureType } from '../config/failures';
 import { ACODE_STREAMS, parseIngestionDate, type SourceRole, type SyncEngine, type SystemName } from '../config/pipelines';
-import { resolveTimings, type Timings } from './config';
+import { resolveTimings, type Timings } from './timings';
 
 export const INVALID_INPUT = 'invalid_input';
 

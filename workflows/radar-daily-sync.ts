@@ -14,7 +14,7 @@ import { RADAR_CRITICAL_TABLES, type SyncEngine } from '../config/pipelines';
 import { activityProxies, type ActivityProxies } from './activity-options';
 import { raiseAlert } from './alerting';
 import { previousDay, utcDay } from './calendar';
-import type { Timings } from './config';
+import type { Timings } from './timings';
 import { failureMessageOf, failureOf, failureTypeOf, isInvalidInput } from './failure-classification';
 import { radarDailySyncId } from './ids';
 import { invalidInput, parseRadarDailySyncInput, type RadarDailySyncInput } from './inputs';

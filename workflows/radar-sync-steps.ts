@@ -9,7 +9,7 @@ import { AIRBYTE_CONNECTIONS, RADAR_CRITICAL_TABLES, SENSITIVE_TABLES } from '..
 import type { FailureType } from '../config/failures';
 import type { ActivityProxies } from './activity-options';
 import { NON_RETRYABLE_TYPES } from './activity-options';
-import type { Timings } from './config';
+import type { Timings } from './timings';
 import { failureMessageOf, failureOf, failureTypeOf } from './failure-classification';
 
 export interface RadarTableOutcome {

@@ -1,13 +1,13 @@
 /**
  * Post-recovery reconciliation of a date: per stream, the gaps the backup fills
  * in the primary partition are found, merged and de-duplicated by key and
- * written as reconciled Parquet (nothing deleted, activities/reconcile.ts);
+ * written as reconciled Parquet (nothing deleted, activities/quality/reconcile.ts);
  * the run reports gaps found, records reconciled and a validation score.
  */
 import type { ReconcileResult } from '../activities/types';
 import { activityProxies } from './activity-options';
 import { raiseAlert } from './alerting';
-import { resolveTimings } from './config';
+import { resolveTimings } from './timings';
 import { ACODE_STREAM_NAMES, parseReconciliationInput, type ReconciliationInput } from './inputs';
 
 /** Below this validation score the reconciliation is reported as a warning. */

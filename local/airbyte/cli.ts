@@ -4,7 +4,7 @@
  * (the same environment variables as the worker).
  */
 import { parseArgs } from 'node:util';
-import { createMysqlSources } from '../../activities/mysql-sources';
+import { createMysqlSources } from '../../activities/mysql/mysql-sources';
 import { bucketNames, loadEnvConfig, sourceEndpoints } from '../../config/env';
 import { s3ClientFor } from '../../worker/worker';
 import { startDirectAirbyteSimulator } from './direct-simulator';

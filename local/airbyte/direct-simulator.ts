@@ -3,8 +3,8 @@
  * each connection's streams from its MySQL source into its bucket.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { MysqlSources } from '../../activities/mysql-sources';
-import { syncTable } from '../../activities/extract-engine';
+import type { MysqlSources } from '../../activities/mysql/mysql-sources';
+import { syncTable } from '../../activities/engine/extract-engine';
 import { ACODE_STREAMS, type BucketRole, type SystemName } from '../../config/pipelines';
 import { RADAR_TABLE_NAMES } from '../../config/radar-tables';
 import { directEngineRunSync } from './direct-engine-sync';

@@ -10,7 +10,7 @@ import type { JobInfoRead, JobStatus } from './config-api';
 import { ConnectionRegistry, type SimulatedConnectionConfig } from './connections';
 import { AirbyteApiError, invalidInput, invalidJson, unknownEndpoint, valueConflict } from './errors';
 import { JobBoard, type RunSync } from './jobs';
-import { BodyTooLargeError, listen, readRequestBody } from '../../client/http-server';
+import { BodyTooLargeError, listen, readRequestBody } from '../../http/http-server';
 
 export type { RunSync, SyncStats } from './jobs';
 export type { SimulatedConnectionConfig, ConnectionIdentity } from './connections';

@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { SourceEndpoint } from '../../activities/mysql-sources';
+import type { SourceEndpoint } from '../../config/sources';
 import { ACODE_DATABASE, ACODE_USER, LOCAL_PASSWORDS, RADAR_DATABASE, RADAR_USER } from './credentials';
 import {
   breakReplicationWithConflict,

@@ -5,8 +5,8 @@
  * backup bucket from the replica.
  */
 import { ACODE_STREAMS, partitionPrefix, SUCCESS_MARKER } from '../../config/pipelines';
-import { createAirbyteActivities } from '../../activities/airbyte';
-import { syncTable } from '../../activities/extract-engine';
+import { createAirbyteActivities } from '../../activities/airbyte/airbyte';
+import { syncTable } from '../../activities/engine/extract-engine';
 import type { TableSyncResult } from '../../activities/types';
 import { directEngineRunSync } from '../../local/airbyte/direct-engine-sync';
 import { startAirbyteSimulator, type AirbyteSimulator } from '../../local/airbyte/simulator';

@@ -8,7 +8,7 @@ import {
   sanitizeText,
   stripControlCharacters,
   truncate,
-} from '../../activities/alert-sanitize';
+} from '../../activities/alerts/alert-sanitize';
 
 test('control and direction-changing characters are stripped, newlines flattened unless multiline', () => {
   expect(stripControlCharacters('a\u0000b\u001bc\u007f\u202Ed\u200Be')).toBe('abcde');

@@ -1,6 +1,6 @@
 /** sendAlert against the local Slack and PagerDuty receivers: routing, shapes, sanitising, failures. */
 import { ApplicationFailure } from '@temporalio/common';
-import { createAlertActivities } from '../../activities/alerts';
+import { createAlertActivities } from '../../activities/alerts/alerts';
 import type { Alert } from '../../activities/types';
 import { startPagerDutyReceiver, type PagerDutyReceiver } from '../../local/alerts/pagerduty-receiver';
 import { startSlackReceiver, type SlackReceiver, type SlackMessage } from '../../local/alerts/slack-receiver';

@@ -7,7 +7,7 @@
  */
 import type { Server } from 'node:http';
 import { createAlertIntake } from '../../client/alert-intake';
-import { listen } from '../../client/http-server';
+import { listen } from '../../http/http-server';
 import { applyDailySchedules } from '../../client/schedules';
 import { recoveryId } from '../../workflows/ids';
 import type { RecoveryResult } from '../../workflows/recovery';

@@ -2,8 +2,8 @@
  * The row-packet CSV encoder on hand-built MySQL text-protocol row packets:
  * length prefixes of every width, NULL, quoting, chunk bounds and row cuts.
  */
-import { RowPacketCsvEncoder, sliceCsvChunk, type CsvChunk } from '../../activities/extract-row-packets';
-import type { ExtractColumn } from '../../activities/extract-columns';
+import { RowPacketCsvEncoder, sliceCsvChunk, type CsvChunk } from '../../activities/engine/extract-row-packets';
+import type { ExtractColumn } from '../../activities/engine/extract-columns';
 
 /** A length-encoded field as the server sends it; null is 0xFB. */
 function field(value: string | null): Buffer {

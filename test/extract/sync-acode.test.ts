@@ -15,8 +15,8 @@ import {
   ACODE_PRODUCTS_TABLE,
   partitionPrefix,
 } from '../../config/pipelines';
-import { createExtractActivities } from '../../activities/extract';
-import { syncTable } from '../../activities/extract-engine';
+import { createExtractActivities } from '../../activities/engine/extract';
+import { syncTable } from '../../activities/engine/extract-engine';
 import { startMariaDbEnv, type MariaDbEnv } from '../helpers/mariadb-env';
 import { startS3Env, type S3Env } from '../helpers/s3-env';
 import { downloadParquetFiles, listKeys, readParquetAsText } from './partition-reader';

@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { promises as fs } from 'node:fs';
 import type { RowDataPacket } from 'mysql2/promise';
 import { ACODE_FISCAL_TABLE, partitionPrefix } from '../../config/pipelines';
-import { syncTable } from '../../activities/extract-engine';
+import { syncTable } from '../../activities/engine/extract-engine';
 import { startMariaDbEnv, type MariaDbEnv } from '../helpers/mariadb-env';
 import { startS3Env, type S3Env } from '../helpers/s3-env';
 import { downloadParquetFiles, listKeys, readParquetAsText } from './partition-reader';

@@ -27,7 +27,8 @@
  * and the replica has caught up with the loaded data when the promise resolves.
  * Startup is about a second plus loading (a copied template data directory, no initialisation).
  */
-import { createMysqlSources, type MysqlSources, type SourceEndpoints } from '../../activities/mysql-sources';
+import { createMysqlSources, type MysqlSources } from '../../activities/mysql/mysql-sources';
+import type { SourceEndpoints } from '../../config/sources';
 import { startMariaDbPair, type MariaDbPair } from '../../local/mariadb/pair';
 import type { AcodeSampleOptions } from '../../local/sampledata/acode-rows';
 import { loadAcodeSample, loadRadarSample, type AcodeSampleSummary, type RadarSampleSummary } from '../../local/sampledata/load-sample-data';

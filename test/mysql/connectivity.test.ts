@@ -1,6 +1,7 @@
 import net from 'node:net';
-import { createMysqlActivities } from '../../activities/mysql';
-import { createMysqlSources, type SourceEndpoints } from '../../activities/mysql-sources';
+import { createMysqlActivities } from '../../activities/mysql/mysql';
+import { createMysqlSources } from '../../activities/mysql/mysql-sources';
+import type { SourceEndpoints } from '../../config/sources';
 import { findFreePort } from '../../local/mariadb/free-port';
 import { LOCAL_PASSWORDS } from '../../local/mariadb/credentials';
 import { startMariaDbEnv, type MariaDbEnv } from '../helpers/mariadb-env';

@@ -1,4 +1,4 @@
-import { classifyMysqlError, describeMysqlError, isNonRetryableFailure } from '../../activities/mysql-errors';
+import { classifyMysqlError, describeMysqlError, isNonRetryableFailure } from '../../activities/mysql/mysql-errors';
 
 const err = (fields: Record<string, unknown>) => Object.assign(new Error(String(fields.message ?? 'x')), fields);
 

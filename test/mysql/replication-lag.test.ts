@@ -1,4 +1,4 @@
-import { createMysqlActivities } from '../../activities/mysql';
+import { createMysqlActivities } from '../../activities/mysql/mysql';
 import type { ReplicationLagResult } from '../../activities/types';
 import { startMariaDbEnv, type MariaDbEnv } from '../helpers/mariadb-env';
 

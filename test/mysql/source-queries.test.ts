@@ -1,4 +1,4 @@
-import { createMysqlActivities } from '../../activities/mysql';
+import { createMysqlActivities } from '../../activities/mysql/mysql';
 import { ACODE_COMPLEMENT_TABLE, ACODE_FISCAL_COLUMNS, ACODE_FISCAL_TABLE, ACODE_PRODUCTS_TABLE } from '../../config/pipelines';
 import { RADAR_TABLE_NAMES } from '../../config/radar-tables';
 import { startMariaDbEnv, type MariaDbEnv } from '../helpers/mariadb-env';

@@ -2,7 +2,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createMysqlSources, type SourceEndpoint } from '../../activities/mysql-sources';
+import { createMysqlSources } from '../../activities/mysql/mysql-sources';
+import type { SourceEndpoint } from '../../config/sources';
 import { temporalConnectionOptions } from '../../worker/temporal-connection';
 
 function poolSsl(endpoint: SourceEndpoint): unknown {

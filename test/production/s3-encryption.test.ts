@@ -8,8 +8,8 @@ import { createServer, request, type IncomingHttpHeaders, type Server } from 'no
 import type { AddressInfo } from 'node:net';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { applyServerSideEncryption } from '../../activities/s3-encryption';
-import { createS3Activities } from '../../activities/s3';
+import { applyServerSideEncryption } from '../../activities/s3/s3-encryption';
+import { createS3Activities } from '../../activities/s3/s3';
 import { loadEnvConfig } from '../../config/env';
 import { partitionPrefix } from '../../config/pipelines';
 import { startS3Env, type S3Env } from '../helpers/s3-env';

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { startS3Env, type S3Env } from '../helpers/s3-env';
-import { createQualityActivities } from '../../activities/quality';
+import { createQualityActivities } from '../../activities/quality/quality';
 import { ACODE_COMPLEMENT_TABLE, ACODE_FISCAL_TABLE, ACODE_PRODUCTS_TABLE } from '../../config/pipelines';
 import type { PartitionRef, QualityReport } from '../../activities/types';
 import { fiscalRowsSql, productRowsSql, writeParquetPartition } from '../s3/parquet-fixtures';

@@ -10,7 +10,7 @@ import {
   judgeVolumeChange,
   scoreChecks,
   typeMatches,
-} from '../../activities/quality-rules';
+} from '../../activities/quality/quality-rules';
 
 const S = 'farmarcas_si_analitico_diario';
 const fiscalSchema = [

@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
 import { startS3Env, type S3Env } from '../helpers/s3-env';
-import { createParquetActivities } from '../../activities/parquet';
+import { createParquetActivities } from '../../activities/parquet/parquet';
 import { ACODE_FISCAL_TABLE, partitionFileName, partitionPrefix } from '../../config/pipelines';
 import type { PartitionRef } from '../../activities/types';
 import { fiscalRowsSql, writeParquetPartition } from './parquet-fixtures';

@@ -8,8 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BUCKETS, partitionFileName, partitionPrefix } from '../../config/pipelines';
 import type { PartitionRef } from '../../activities/types';
-import { openDuckDB, sqlString } from '../../activities/duckdb-session';
-import { withTempDir } from '../../activities/s3-download';
+import { openDuckDB, sqlString } from '../../activities/parquet/duckdb-session';
+import { withTempDir } from '../../activities/s3/s3-download';
 
 export interface FiscalRowsOptions {
   /** idpk range [from, to). */

@@ -1,7 +1,7 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
 import { startS3Env, type S3Env } from '../helpers/s3-env';
-import { createS3Activities, listObjects } from '../../activities/s3';
+import { createS3Activities, listObjects } from '../../activities/s3/s3';
 import { partitionFileName, partitionPrefix, quarantinePrefix } from '../../config/pipelines';
 import type { PartitionRef } from '../../activities/types';
 

@@ -7,7 +7,7 @@
  * lost a file the backup still has.
  */
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { reconciledPrefix } from '../../activities/reconcile';
+import { reconciledPrefix } from '../../activities/quality/reconcile';
 import { partitionPrefix, quarantinePrefix, SUCCESS_MARKER } from '../../config/pipelines';
 import { reconciliationId, recoveryId } from '../../workflows/ids';
 import type { ReconciliationResult } from '../../workflows/reconciliation';

@@ -8,7 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { MysqlSources } from '../../activities/mysql-sources';
+import type { MysqlSources } from '../../activities/mysql/mysql-sources';
 import type { SourceRole } from '../../config/pipelines';
 
 export async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {

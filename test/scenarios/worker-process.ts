@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { createMysqlSources } from '../../activities/mysql-sources';
+import { createMysqlSources } from '../../activities/mysql/mysql-sources';
 import { bucketNames, loadEnvConfig, sourceEndpoints } from '../../config/env';
 import { createLocalS3Client } from '../../local/s3/server';
 import { createActivities } from '../../worker/activities';

@@ -1,6 +1,6 @@
 import { acodeDailySyncId, dailySyncId, healthMonitorId, radarDailySyncId, recoveryId, SCHEDULE_IDS } from '../../workflows/ids';
 import { previousDay, utcDay } from '../../workflows/calendar';
-import { parseDuration, resolveTimings, DEFAULT_TIMINGS } from '../../workflows/config';
+import { parseDuration, resolveTimings, DEFAULT_TIMINGS } from '../../workflows/timings';
 
 describe('workflow ids', () => {
   it('follow the naming conventions', () => {

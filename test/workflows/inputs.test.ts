@@ -7,7 +7,7 @@ import {
   parseReconciliationInput,
   parseRecoveryInput,
 } from '../../workflows/inputs';
-import { DEFAULT_TIMINGS } from '../../workflows/config';
+import { DEFAULT_TIMINGS } from '../../workflows/timings';
 
 function refusal(run: () => unknown): ApplicationFailure {
   try {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { withS3 } from './s3-errors';
-import { reportProgress, throwIfCancelled } from './activity-progress';
+import { reportProgress, throwIfCancelled } from '../activity-progress';
 
 export interface DownloadedFile {
   key: string;

@@ -7,7 +7,7 @@
  */
 import { asyncLocalStorage, type Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { AirbyteJobResult, AirbyteJobStatus } from './types';
+import type { AirbyteJobResult, AirbyteJobStatus } from '../types';
 import type { AirbyteClient } from './airbyte-client';
 
 interface AttemptInfo {

@@ -12,7 +12,7 @@
  *   carries every column the source has.
  */
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import type { StreamSpec } from '../config/pipelines';
+import type { StreamSpec } from '../../config/pipelines';
 
 /** The Parquet-facing type of a column; covers what MySQL tables hold. */
 export type ExtractColumnType =

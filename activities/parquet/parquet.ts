@@ -15,10 +15,10 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { BUCKETS, type BucketRole } from '../config/pipelines';
-import type { ColumnStats, ParquetActivities, PartitionInspection, PartitionRef } from './types';
-import { listPartitionFiles } from './s3';
-import { downloadObjects, withTempDir, type DownloadedFile } from './s3-download';
+import { BUCKETS, type BucketRole } from '../../config/pipelines';
+import type { ColumnStats, ParquetActivities, PartitionInspection, PartitionRef } from '../types';
+import { listPartitionFiles } from '../s3/s3';
+import { downloadObjects, withTempDir, type DownloadedFile } from '../s3/s3-download';
 import { openDuckDB, sqlIdent, sqlString, type DuckDBLimits, type DuckDBSession } from './duckdb-session';
 
 export interface ParquetDeps {

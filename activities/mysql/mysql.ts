@@ -6,11 +6,11 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { RowDataPacket } from 'mysql2/promise';
-import type { FailureType } from '../config/failures';
-import type { SystemName } from '../config/pipelines';
+import type { FailureType } from '../../config/failures';
+import type { SystemName } from '../../config/pipelines';
 import { classifyMysqlError, describeMysqlError, isNonRetryableFailure } from './mysql-errors';
 import type { MysqlSources } from './mysql-sources';
-import type { ConnectivityResult, DiscoveredColumn, FreshnessResult, Level, MysqlActivities, ReplicationLagResult, SourceRef } from './types';
+import type { ConnectivityResult, DiscoveredColumn, FreshnessResult, Level, MysqlActivities, ReplicationLagResult, SourceRef } from '../types';
 
 export interface LevelThresholds {
   warnSeconds: number;

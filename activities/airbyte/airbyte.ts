@@ -4,7 +4,7 @@
  * check the server's health, over the Airbyte OSS Config API.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { AirbyteActivities } from './types';
+import type { AirbyteActivities } from '../types';
 import { createAirbyteClient, httpStatusOf, type AirbyteClient } from './airbyte-client';
 import { createConnectionResolver } from './airbyte-connections';
 import { waitForJob, type JobInfo } from './airbyte-job-wait';

@@ -25,14 +25,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createReadStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ACODE_STREAMS, BUCKETS, SUCCESS_MARKER, partitionFileName, type BucketRole, type SystemName } from '../config/pipelines';
-import type { ReconcileActivities, ReconcileResult } from './types';
-import { listPartitionFiles, resolvePartition } from './s3';
-import { withS3 } from './s3-errors';
-import { downloadObjects, withTempDir } from './s3-download';
-import { checkParquetFiles } from './parquet';
-import { openDuckDB, sqlFileList, sqlIdent, sqlString, type DuckDBLimits, type DuckDBSession } from './duckdb-session';
-import { reportProgress } from './activity-progress';
+import { ACODE_STREAMS, BUCKETS, SUCCESS_MARKER, partitionFileName, type BucketRole, type SystemName } from '../../config/pipelines';
+import type { ReconcileActivities, ReconcileResult } from '../types';
+import { listPartitionFiles, resolvePartition } from '../s3/s3';
+import { withS3 } from '../s3/s3-errors';
+import { downloadObjects, withTempDir } from '../s3/s3-download';
+import { checkParquetFiles } from '../parquet/parquet';
+import { openDuckDB, sqlFileList, sqlIdent, sqlString, type DuckDBLimits, type DuckDBSession } from '../parquet/duckdb-session';
+import { reportProgress } from '../activity-progress';
 
 export interface ReconcileDeps {
   s3: S3Client;

@@ -14,9 +14,9 @@
 import { DeleteObjectsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream } from 'node:fs';
-import { SUCCESS_MARKER } from '../config/pipelines';
-import { listObjects } from './s3';
-import { s3Failure, withS3 } from './s3-errors';
+import { SUCCESS_MARKER } from '../../config/pipelines';
+import { listObjects } from '../s3/s3';
+import { s3Failure, withS3 } from '../s3/s3-errors';
 
 /** 8 MiB parts, two in flight: about 24 MiB of buffers per upload (S3's minimum part is 5 MiB). */
 const PART_SIZE = 8 * 1024 * 1024;

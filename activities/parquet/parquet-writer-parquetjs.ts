@@ -8,7 +8,7 @@
  * JavaScript numbers).
  */
 import { promises as fs } from 'node:fs';
-import type { ExtractColumn } from './extract-columns';
+import type { ExtractColumn } from '../engine/extract-columns';
 import { airbyteAbId, type ParquetFileSpec, type ParquetFileWriter, type ParquetWriterFactory } from './parquet-writer';
 
 interface ParquetjsWriter {

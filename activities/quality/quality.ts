@@ -1,6 +1,6 @@
 /**
  * runQualityGates: measures a landed partition set with DuckDB and judges it
- * with activities/quality-rules.ts.
+ * with quality-rules.ts.
  *
  * Every stream (ACODE: its three tables plus any named in sourceRowCounts;
  * other systems: the streams named in sourceRowCounts) gets the generic
@@ -27,15 +27,15 @@ import {
   partitionPrefix,
   type BucketRole,
   type SystemName,
-} from '../config/pipelines';
-import type { QualityActivities, QualityReport } from './types';
-import { listPartitionFiles } from './s3';
-import { invalidInput } from './s3-errors';
-import { downloadObjects, withTempDir } from './s3-download';
-import { checkParquetFiles } from './parquet';
-import { footerRowCounts } from './parquet-footer';
-import { openDuckDB, sqlFileList, sqlIdent, type DuckDBLimits, type DuckDBSession } from './duckdb-session';
-import { reportProgress } from './activity-progress';
+} from '../../config/pipelines';
+import type { QualityActivities, QualityReport } from '../types';
+import { listPartitionFiles } from '../s3/s3';
+import { invalidInput } from '../s3/s3-errors';
+import { downloadObjects, withTempDir } from '../s3/s3-download';
+import { checkParquetFiles } from '../parquet/parquet';
+import { footerRowCounts } from '../parquet/parquet-footer';
+import { openDuckDB, sqlFileList, sqlIdent, type DuckDBLimits, type DuckDBSession } from '../parquet/duckdb-session';
+import { reportProgress } from '../activity-progress';
 import {
   NULL_TOLERANCE,
   OUTLIER_HIGH,

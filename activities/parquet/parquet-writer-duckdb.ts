@@ -12,8 +12,8 @@ import { Socket } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { createCsvEncoder } from './extract-csv';
-import type { ExtractColumn } from './extract-columns';
+import { createCsvEncoder } from '../engine/extract-csv';
+import type { ExtractColumn } from '../engine/extract-columns';
 import type { ParquetFileSpec, ParquetFileWriter, ParquetWriterFactory } from './parquet-writer';
 
 const execFileAsync = promisify(execFile);

@@ -7,14 +7,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { startMariaDbPair, type MariaDbPair } from '../local/mariadb/pair';
-import { ensureSampleData } from '../local/sampledata/ensure-sample-data';
-import { startLocalS3, LOCAL_S3_CREDENTIALS } from '../local/s3/server';
-import { startDirectAirbyteSimulator } from '../local/airbyte/direct-simulator';
-import { startSlackReceiver } from '../local/alerts/slack-receiver';
-import { startPagerDutyReceiver } from '../local/alerts/pagerduty-receiver';
-import { startLocalTemporal } from '../local/temporal/server';
-import { createMysqlSources } from '../activities/mysql-sources';
+import { startMariaDbPair, type MariaDbPair } from './mariadb/pair';
+import { ensureSampleData } from './sampledata/ensure-sample-data';
+import { startLocalS3, LOCAL_S3_CREDENTIALS } from './s3/server';
+import { startDirectAirbyteSimulator } from './airbyte/direct-simulator';
+import { startSlackReceiver } from './alerts/slack-receiver';
+import { startPagerDutyReceiver } from './alerts/pagerduty-receiver';
+import { startLocalTemporal } from './temporal/server';
+import { createMysqlSources } from '../activities/mysql/mysql-sources';
 import { BUCKETS } from '../config/pipelines';
 
 export interface EmbeddedStackOptions {

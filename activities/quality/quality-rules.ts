@@ -1,14 +1,14 @@
 /**
  * The quality gates' thresholds and verdicts (seed 003, "Validações de
  * Qualidade de Dados"), as pure functions: measurements in, checks and a
- * score out. activities/quality.ts measures; this module judges.
+ * score out. quality.ts measures; this module judges.
  *
  * Score: the mean of the scored checks' scores (0–100 each: 100 minus the
  * share of rows or keys at fault). Checks marked soft (volume change) warn
  * but neither fail the gate nor lower the score. The gate passes when the
  * score is above PASS_SCORE and no hard check failed.
  */
-import type { Level, QualityCheck } from './types';
+import type { Level, QualityCheck } from '../types';
 
 export type ColumnKind = 'integer' | 'numeric' | 'string' | 'date' | 'any';
 

@@ -5,7 +5,7 @@
  * day's partition for the volume-change check.
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { withS3 } from './s3-errors';
+import { withS3 } from '../s3/s3-errors';
 import { corruptParquet } from './parquet';
 
 interface EnvelopeReader {

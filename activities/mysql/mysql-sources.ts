@@ -4,23 +4,8 @@
  * nowhere else, so workflow and activity arguments never carry them.
  */
 import { createConnection, createPool, type Connection, type Pool, type PoolOptions } from 'mysql2/promise';
-import type { SourceRef } from './types';
-import type { SourceRole, SystemName } from '../config/pipelines';
-
-export interface SourceEndpoint {
-  host: string;
-  port: number;
-  user: string;
-  database: string;
-  /** Name of the environment variable holding the password, e.g. ACODE_PASS. */
-  passwordEnv: string;
-  /** preferred: TLS when the server offers it; required: TLS or fail; verify-identity: TLS with CA and host check. */
-  sslMode?: 'disabled' | 'preferred' | 'required' | 'verify-identity';
-  /** PEM contents of the CA that signs the server's certificate (verify-identity). */
-  sslCa?: string;
-}
-
-export type SourceEndpoints = Partial<Record<SystemName, Partial<Record<SourceRole, SourceEndpoint>>>>;
+import type { SourceRef } from '../types';
+import type { SourceEndpoint, SourceEndpoints } from '../../config/sources';
 
 export interface MysqlSources {
   /** A pool for the source; throws a clear error naming the source when it is not configured. */

@@ -7,7 +7,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { InvalidIdentifierError, SchemaChangeError, TableNotFoundError } from './extract-columns';
-import { classifyMysqlError, describeMysqlError, isNonRetryableFailure } from './mysql-errors';
+import { classifyMysqlError, describeMysqlError, isNonRetryableFailure } from '../mysql/mysql-errors';
 
 /**
  * A MySQL-side error of a sync of `table` from `source` (a label without

@@ -2,7 +2,7 @@
  * Maps MySQL/MariaDB client errors (mysql2 and Node socket errors) to the
  * failure types recovery acts on. Pure: no I/O, unit-tested on plain objects.
  */
-import type { FailureType } from '../config/failures';
+import type { FailureType } from '../../config/failures';
 
 interface ErrorLike {
   code?: unknown;

@@ -32,18 +32,18 @@ import {
   partitionPrefix,
   type BucketRole,
   type StreamSpec,
-} from '../config/pipelines';
-import type { MysqlSources } from './mysql-sources';
-import type { TableSyncInput, TableSyncResult } from './types';
+} from '../../config/pipelines';
+import type { MysqlSources } from '../mysql/mysql-sources';
+import type { TableSyncInput, TableSyncResult } from '../types';
 import { assertIdentifier, discoverColumns, resolveColumns } from './extract-columns';
 import { mysqlFailure, parquetWriteFailure } from './extract-failures';
 import { sliceCsvChunk, type CsvChunk } from './extract-row-packets';
 import { csvChunks, rowBatches } from './extract-row-source';
 import { removeObjectsNotWritten, withdrawSuccessMarker, uploadFile, writeSuccessMarker } from './extract-partition';
-import { newAbIdPrefix, type ParquetFileWriter, type ParquetWriterFactory, type ParquetWriterName } from './parquet-writer';
-import { createDuckDbWriterFactory } from './parquet-writer-duckdb';
-import { createParquetjsWriterFactory } from './parquet-writer-parquetjs';
-import { invalidInput } from './s3-errors';
+import { newAbIdPrefix, type ParquetFileWriter, type ParquetWriterFactory, type ParquetWriterName } from '../parquet/parquet-writer';
+import { createDuckDbWriterFactory } from '../parquet/parquet-writer-duckdb';
+import { createParquetjsWriterFactory } from '../parquet/parquet-writer-parquetjs';
+import { invalidInput } from '../s3/s3-errors';
 
 export interface SyncProgress {
   rows: number;

@@ -5,7 +5,7 @@
  * not carry them and nothing here prints request headers.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { FailureType } from '../config/failures';
+import type { FailureType } from '../../config/failures';
 
 const AUTH_CODES = new Set([
   'AccessDenied',

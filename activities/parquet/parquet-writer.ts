@@ -9,7 +9,7 @@
  * integers and doubles, strings for BIGINT, DECIMAL, DATE, DATETIME and text,
  * Buffers for binary, objects for JSON, null for NULL.
  */
-import type { ExtractColumn } from './extract-columns';
+import type { ExtractColumn } from '../engine/extract-columns';
 
 export type ParquetWriterName = 'duckdb' | 'parquetjs';
 export const PARQUET_WRITERS: readonly ParquetWriterName[] = ['duckdb', 'parquetjs'];

@@ -34,10 +34,10 @@ import {
   quarantinePrefix,
   type BucketRole,
   type SystemName,
-} from '../config/pipelines';
-import type { PartitionListing, PartitionRef, S3Activities } from './types';
+} from '../../config/pipelines';
+import type { PartitionListing, PartitionRef, S3Activities } from '../types';
 import { invalidInput, withS3 } from './s3-errors';
-import { reportProgress, throwIfCancelled } from './activity-progress';
+import { reportProgress, throwIfCancelled } from '../activity-progress';
 
 export interface S3Deps {
   s3: S3Client;

@@ -7,11 +7,11 @@
  * Slack incoming webhooks are bound to one channel each, so the factory takes one
  * webhook URL per channel. The PagerDuty routing key is read at send time from the
  * environment variable the config names; it never travels as an argument. Content
- * is sanitised first (activities/alert-sanitize.ts). PagerDuty goes first because a
+ * is sanitised first (alert-sanitize.ts). PagerDuty goes first because a
  * retry of it is folded by its dedup key.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { AlertActivities, AlertDelivery, Severity } from './types';
+import type { AlertActivities, AlertDelivery, Severity } from '../types';
 import { alertContent, pagerDutyTrigger, slackMessage } from './alert-format';
 import { deliver } from './alert-delivery';
 

@@ -3,7 +3,7 @@
  * content record, a Slack message (blocks plus fallback text, markup escaped,
  * within Slack's block limits) and a PagerDuty Events v2 trigger.
  */
-import type { Alert, Severity } from './types';
+import type { Alert, Severity } from '../types';
 import { ALERT_LIMITS, escapeSlackText, sanitizeMetrics, sanitizeText, truncate, type SanitizedMetrics } from './alert-sanitize';
 
 export interface AlertContent {

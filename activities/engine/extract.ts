@@ -4,10 +4,10 @@
  * and the activity's cancellation stopping the sync.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { currentContext } from './activity-progress';
-import { BUCKETS, type BucketRole } from '../config/pipelines';
-import type { MysqlSources } from './mysql-sources';
-import type { ExtractActivities } from './types';
+import { currentContext } from '../activity-progress';
+import { BUCKETS, type BucketRole } from '../../config/pipelines';
+import type { MysqlSources } from '../mysql/mysql-sources';
+import type { ExtractActivities } from '../types';
 import { syncTable, type TableSyncOptions } from './extract-engine';
 
 export interface ExtractDeps {
