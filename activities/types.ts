@@ -7,14 +7,17 @@
  * - A failure of an outside system that recovery can act on is thrown as
  *   `ApplicationFailure` whose `type` is a FailureType (config/failures.ts),
  *   e.g. type 'authentication_failed'. Invalid input is thrown as a
- *   non-retryable ApplicationFailure of type 'invalid_input'.
+ *   non-retryable ApplicationFailure of type INVALID_INPUT (config/failures.ts);
+ *   every failure is built with `failure()` there, so its retryability follows
+ *   the one RETRYABLE table.
  * - Activities are idempotent: a retry never duplicates or loses a file or a row.
  * - Long activities heartbeat their progress and honour cancellation.
  */
 import type { BucketRole, SourceRole, SystemName } from '../config/pipelines';
 import type { FailureType } from '../config/failures';
+import type { Level } from '../config/thresholds';
 
-export type Level = 'ok' | 'warning' | 'critical';
+export type { Level };
 
 // ---------- mysql ----------
 export interface SourceRef {
@@ -86,6 +89,8 @@ export interface PartitionRef {
   date: string;
 }
 export interface PartitionListing {
+  /** s3://<configured bucket name>/<partition prefix>. */
+  location: string;
   files: { key: string; size: number; lastModified: string }[];
   totalBytes: number;
   complete: boolean; // _SUCCESS present

@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
+import { INVALID_INPUT } from '../config/failures';
 import { AlertPayloadError } from './alert-mapping';
 import { startRecoveriesForAlerts } from './alert-recovery';
 import type { ClientSettings } from './connection';
@@ -67,7 +68,7 @@ export function createAlertIntake(options: AlertIntakeOptions): Server {
       } catch (err) {
         if (err instanceof RequestError) return send(res, err.status, { error: err.message });
         const message = (err as Error).message?.split('\n')[0] ?? String(err);
-        if (err instanceof AlertPayloadError || (err as { type?: string }).type === 'invalid_input') return send(res, 400, { error: message });
+        if (err instanceof AlertPayloadError || (err as { type?: string }).type === INVALID_INPUT) return send(res, 400, { error: message });
         log(`alert intake: could not start recovery: ${message}`);
         send(res, 503, { error: `could not start recovery: ${message}` });
       }

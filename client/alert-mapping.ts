@@ -8,7 +8,8 @@
  * ignored. Pure.
  */
 import { isFailureType, type FailureType } from '../config/failures';
-import { parseIngestionDate, type SystemName } from '../config/pipelines';
+import { type SystemName, SYSTEMS, isSystem } from '../config/pipelines';
+import { parseIngestionDate, utcDay } from '../config/calendar';
 
 export interface RecoveryRequest {
   system: SystemName;
@@ -66,12 +67,11 @@ export function failureTypeFromAlertName(name: string): FailureType {
 }
 
 function systemFrom(explicit: unknown, ...texts: unknown[]): SystemName | undefined {
-  if (explicit === 'acode' || explicit === 'radar') return explicit;
-  if (typeof explicit === 'string' && /^(acode|radar)$/i.test(explicit)) return explicit.toLowerCase() as SystemName;
+  if (typeof explicit === 'string' && isSystem(explicit.toLowerCase())) return explicit.toLowerCase() as SystemName;
   for (const text of texts) {
     if (typeof text !== 'string') continue;
-    if (/acode/i.test(text)) return 'acode';
-    if (/radar/i.test(text)) return 'radar';
+    const named = SYSTEMS.find((system) => text.toLowerCase().includes(system));
+    if (named) return named;
   }
   return undefined;
 }
@@ -86,9 +86,9 @@ function dateFrom(explicit: unknown, instant: unknown, now: Date): string {
   }
   if (typeof instant === 'string' || typeof instant === 'number') {
     const at = new Date(typeof instant === 'string' && /^\d+$/.test(instant) ? Number(instant) : instant);
-    if (!Number.isNaN(at.getTime()) && at.getUTCFullYear() > 2000) return at.toISOString().slice(0, 10);
+    if (!Number.isNaN(at.getTime()) && at.getUTCFullYear() > 2000) return utcDay(at);
   }
-  return now.toISOString().slice(0, 10);
+  return utcDay(now);
 }
 
 const oneLine = (text: unknown, max = 300) => (typeof text === 'string' ? text.replace(/\s+/g, ' ').trim().slice(0, max) : '');

@@ -24,6 +24,7 @@ import { applyDailySchedules } from './schedules';
 import { formatSla } from './sla';
 import { readSlaStatus } from './status';
 import { ensureHealthMonitors, planStart, startPlanned } from './workflow-starts';
+import { SYSTEMS } from '../config/pipelines';
 
 export interface CliIo {
   connect: () => Promise<OrchestratorClient>;
@@ -110,7 +111,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const engine = engineOption(values.engine);
         const { client, settings } = await open();
         const schedules = await applyDailySchedules(client, settings, engine);
-        const monitors = await ensureHealthMonitors(client, settings, ['acode', 'radar'], { engine });
+        const monitors = await ensureHealthMonitors(client, settings, SYSTEMS, { engine });
         print({ schedules, monitors });
         return 0;
       }

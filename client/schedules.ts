@@ -11,6 +11,7 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type Schedu
 import type { SyncEngine, SystemName } from '../config/pipelines';
 import { SCHEDULE_IDS } from '../workflows/ids';
 import type { ClientSettings } from './connection';
+import { SYSTEMS } from '../config/pipelines';
 
 export interface ScheduleApplied {
   scheduleId: string;
@@ -40,7 +41,7 @@ export async function applyDailySchedules(
   client: Client,
   settings: ClientSettings,
   engine: SyncEngine = 'direct',
-  systems: SystemName[] = ['acode', 'radar'],
+  systems: readonly SystemName[] = SYSTEMS,
 ): Promise<ScheduleApplied[]> {
   const applied: ScheduleApplied[] = [];
   for (const system of systems) {

@@ -9,8 +9,8 @@ import type { HealthState } from '../workflows/health-state';
 import { healthMonitorId } from '../workflows/ids';
 import { healthStateQuery } from '../workflows/messages';
 import { DAILY_SYNC_TYPES, systemSla, type RunRecord, type SystemSla } from './sla';
+import { SYSTEMS } from '../config/pipelines';
 
-const SYSTEMS: SystemName[] = ['acode', 'radar'];
 /** Runs read per workflow type: 30 days of daily runs with room for retries and recoveries' re-runs. */
 export const MAX_RUNS_PER_TYPE = 500;
 
@@ -41,7 +41,7 @@ async function recentRuns(client: Client, workflowType: string): Promise<RunReco
   return runs;
 }
 
-export async function readSlaStatus(client: Client, now: Date = new Date(), systems: SystemName[] = SYSTEMS): Promise<SystemSla[]> {
+export async function readSlaStatus(client: Client, now: Date = new Date(), systems: readonly SystemName[] = SYSTEMS): Promise<SystemSla[]> {
   return Promise.all(
     systems.map(async (system) => {
       const [monitor, runs] = await Promise.all([monitorState(client, system), recentRuns(client, DAILY_SYNC_TYPES[system])]);

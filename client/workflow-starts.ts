@@ -9,7 +9,7 @@
  */
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowStartOptions } from '@temporalio/client';
 import type { SystemName } from '../config/pipelines';
-import { utcDay } from '../workflows/calendar';
+import { utcDay } from '../config/calendar';
 import { dailySyncId, healthMonitorId, reconciliationId, recoveryId } from '../workflows/ids';
 import {
   parseAcodeDailySyncInput,
@@ -19,6 +19,7 @@ import {
   parseRecoveryInput,
 } from '../workflows/inputs';
 import type { ClientSettings } from './connection';
+import { SYSTEMS } from '../config/pipelines';
 
 export const WORKFLOW_TYPES = ['acodeDailySync', 'radarDailySync', 'healthMonitor', 'recovery', 'reconciliation'] as const;
 export type WorkflowType = (typeof WORKFLOW_TYPES)[number];
@@ -86,7 +87,7 @@ export async function startPlanned(client: Client, settings: ClientSettings, pla
 export async function ensureHealthMonitors(
   client: Client,
   settings: ClientSettings,
-  systems: SystemName[] = ['acode', 'radar'],
+  systems: readonly SystemName[] = SYSTEMS,
   extra: Record<string, unknown> = {},
 ): Promise<Started[]> {
   const started: Started[] = [];

@@ -1,4 +1,9 @@
-/** The failure types recovery understands, and the error `type` activities use to report them. */
+/**
+ * The failure types recovery understands, whether a retry of the same call can
+ * fix each, and the one builder of the failures activities and workflows throw.
+ * Pure (ApplicationFailure is plain data): workflows import this module.
+ */
+import { ApplicationFailure } from '@temporalio/common';
 
 export const FAILURE_TYPES = [
   'connection_timeout',
@@ -13,6 +18,67 @@ export const FAILURE_TYPES = [
 ] as const;
 export type FailureType = (typeof FAILURE_TYPES)[number];
 
+/** The error type of input that can never succeed: refused before any I/O, never retried. */
+export const INVALID_INPUT = 'invalid_input';
+
+/** Every `type` an activity or workflow failure carries. */
+export type ErrorType = FailureType | typeof INVALID_INPUT;
+
+/**
+ * Whether retrying the same call can succeed. Read by the activity retry
+ * policies (workflows/activity-options.ts) and by every failure built here, so
+ * a type the table calls final is final everywhere. Credentials, schemas, bad
+ * input and damaged data need a person or another strategy, not a retry.
+ */
+export const RETRYABLE: Readonly<Record<ErrorType, boolean>> = {
+  connection_timeout: true,
+  network_partition: true,
+  authentication_failed: false,
+  primary_db_down: true,
+  data_corruption: false,
+  schema_change: false,
+  airbyte_failure: true,
+  stale_data: true,
+  unknown: true,
+  invalid_input: false,
+};
+
+/** The types no retry can fix, for `nonRetryableErrorTypes`. */
+export const NON_RETRYABLE_TYPES: string[] = Object.entries(RETRYABLE)
+  .filter(([, retryable]) => !retryable)
+  .map(([type]) => type);
+
 export function isFailureType(value: unknown): value is FailureType {
   return typeof value === 'string' && (FAILURE_TYPES as readonly string[]).includes(value);
+}
+
+export function isRetryable(type: string): boolean {
+  return (RETRYABLE as Record<string, boolean>)[type] ?? true;
+}
+
+export interface FailureOptions {
+  cause?: unknown;
+  details?: unknown[];
+  /**
+   * This failure is final although its type is retryable (an Airbyte job that
+   * ran and failed: retrying the wait cannot change its outcome). A type the
+   * table calls final can never be made retryable.
+   */
+  final?: boolean;
+}
+
+/** The one way a failure of the contract is built: its retryability comes from RETRYABLE. */
+export function failure(type: ErrorType, message: string, options: FailureOptions = {}): ApplicationFailure {
+  return ApplicationFailure.create({
+    type,
+    message,
+    nonRetryable: !RETRYABLE[type] || options.final === true,
+    details: options.details,
+    cause: options.cause instanceof Error ? options.cause : undefined,
+  });
+}
+
+/** A refused input: one line naming what is wrong and where. */
+export function invalidInput(message: string): ApplicationFailure {
+  return failure(INVALID_INPUT, message);
 }

@@ -4,9 +4,22 @@
  * functions only: workflows import this module, so it must stay deterministic.
  */
 
-export type SystemName = 'acode' | 'radar';
-export type SourceRole = 'primary' | 'backup';
-export type SyncEngine = 'airbyte' | 'direct';
+/** The source systems this service ingests. */
+export const SYSTEMS = ['acode', 'radar'] as const;
+export type SystemName = (typeof SYSTEMS)[number];
+/** A system's sources: the partner's primary database and, for ACODE, its backup. */
+export const SOURCE_ROLES = ['primary', 'backup'] as const;
+export type SourceRole = (typeof SOURCE_ROLES)[number];
+/** direct: the built-in MySQL→Parquet engine; airbyte: the Airbyte connection's job. */
+export const SYNC_ENGINES = ['direct', 'airbyte'] as const;
+export type SyncEngine = (typeof SYNC_ENGINES)[number];
+
+export function isSystem(value: unknown): value is SystemName {
+  return typeof value === 'string' && (SYSTEMS as readonly string[]).includes(value);
+}
+export function isSourceRole(value: unknown): value is SourceRole {
+  return typeof value === 'string' && (SOURCE_ROLES as readonly string[]).includes(value);
+}
 
 /** SQL column types used by the sample schemas and mapped to Parquet by the direct engine. */
 export type ColumnType =
@@ -88,6 +101,8 @@ export const ACODE_STREAMS: StreamSpec[] = [
   { name: ACODE_COMPLEMENT_TABLE, primaryKey: 'idpk', columns: [], critical: true },
 ];
 
+export const ACODE_STREAM_NAMES: readonly string[] = ACODE_STREAMS.map((s) => s.name);
+
 /** Radar tables whose failure aborts the run with a critical alert (seed 002/004). */
 export const RADAR_CRITICAL_TABLES = ['store', 'product', 'user_access', 'brand_metrics_average'] as const;
 
@@ -106,27 +121,47 @@ export const AIRBYTE_CONNECTIONS: Record<SystemName, Partial<Record<SourceRole, 
   radar: { primary: 'connection_mysql_s3_radar' },
 };
 
+
+// ---------- the S3 layout ----------
+
+/** Which bucket a source's data lands in: primary data in bronze, ACODE's backup data in the backup bucket. */
+export const SOURCE_BUCKET: Readonly<Record<SourceRole, BucketRole>> = { primary: 'bronze', backup: 'backup' };
+
+/**
+ * Who wrote a partition: `airbyte` is the layout Airbyte's S3 destination
+ * writes and every reader reads (both engines write it); `reconciled` holds
+ * reconciliation's merged rows beside it, so those readers never see them.
+ */
+export type PartitionOrigin = 'airbyte' | 'reconciled';
+
+/** The last object of a complete partition: a partition without it is incomplete. */
 export const SUCCESS_MARKER = '_SUCCESS';
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Validates an ingestion date (YYYY-MM-DD, a real calendar day) and returns it, or throws a clear error. */
-export function parseIngestionDate(value: unknown): string {
-  if (typeof value !== 'string' || !DATE_RE.test(value)) {
-    throw new Error(`invalid date ${JSON.stringify(value)}: expected YYYY-MM-DD`);
-  }
-  const [y, m, d] = value.split('-').map(Number);
-  const probe = new Date(Date.UTC(y, m - 1, d));
-  if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== m - 1 || probe.getUTCDate() !== d) {
-    throw new Error(`invalid date ${JSON.stringify(value)}: no such calendar day`);
-  }
-  return value;
+/** `origin=<origin>/database=bronze_<system>/`: the folder holding a system's streams. */
+export function databasePrefix(system: SystemName, origin: PartitionOrigin = 'airbyte'): string {
+  return `origin=${origin}/database=bronze_${system}/`;
 }
 
-/** `origin=airbyte/database=bronze_<system>/<stream>/cog_dt_ingestion=YYYY-MM-DD/` — the layout Airbyte's S3 destination writes. */
-export function partitionPrefix(system: SystemName, stream: string, date: string): string {
-  return `origin=airbyte/database=bronze_${system}/${stream}/cog_dt_ingestion=${date}/`;
+/** `origin=<origin>/database=bronze_<system>/<stream>/cog_dt_ingestion=YYYY-MM-DD/` — one stream's partition of a day. */
+export function partitionPrefix(system: SystemName, stream: string, date: string, origin: PartitionOrigin = 'airbyte'): string {
+  return `${databasePrefix(system, origin)}${stream}/cog_dt_ingestion=${date}/`;
 }
+
+/** The stream a listed sub-folder of databasePrefix names (`…/bronze_acode/<stream>/` → `<stream>`), or undefined. */
+export function streamOfPrefix(system: SystemName, prefix: string, origin: PartitionOrigin = 'airbyte'): string | undefined {
+  const base = databasePrefix(system, origin);
+  if (!prefix.startsWith(base) || !prefix.endsWith('/')) return undefined;
+  const stream = prefix.slice(base.length, -1);
+  return stream && !stream.includes('/') ? stream : undefined;
+}
+
+/** `s3://<bucket>/<partition prefix>`: how a partition is named in results and alerts. */
+export function partitionLocation(bucketName: string, system: SystemName, stream: string, date: string, origin: PartitionOrigin = 'airbyte'): string {
+  return `s3://${bucketName}/${partitionPrefix(system, stream, date, origin)}`;
+}
+
+/** Index of a partition's first data file: ACODE's Airbyte connection numbers from 001, Radar's from part_0. */
+export const FIRST_FILE_INDEX: Readonly<Record<SystemName, number>> = { acode: 1, radar: 0 };
 
 /** File name of the n-th Parquet file of a partition: ACODE `file_<stream>_NNN.parquet`, Radar `file_<table>_part_N.parquet`. */
 export function partitionFileName(system: SystemName, stream: string, index: number): string {

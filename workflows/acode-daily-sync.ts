@@ -22,7 +22,7 @@ import {
   validateLandedStreams,
   type StreamSummary,
 } from './acode-sync-steps';
-import { utcDay } from './calendar';
+import { utcDay } from '../config/calendar';
 import { failureMessageOf, failureOf, failureTypeOf, isInvalidInput } from './failure-classification';
 import { acodeDailySyncId } from './ids';
 import { parseAcodeDailySyncInput, type AcodeDailySyncInput } from './inputs';

@@ -4,7 +4,7 @@
  * partition that landed against the source.
  */
 import type { BucketRole, SourceRole, SyncEngine } from '../config/pipelines';
-import { AIRBYTE_CONNECTIONS, BUCKETS, partitionPrefix } from '../config/pipelines';
+import { AIRBYTE_CONNECTIONS, BUCKETS, partitionPrefix, SOURCE_BUCKET } from '../config/pipelines';
 import type { QualityReport, TableSyncResult } from '../activities/types';
 import type { ActivityProxies } from './activity-options';
 import type { Timings } from './timings';
@@ -20,10 +20,6 @@ export interface StreamSummary {
   location: string;
 }
 
-/** Backup data lands in the backup bucket, primary data in bronze. */
-export function bucketFor(source: SourceRole): BucketRole {
-  return source === 'backup' ? 'backup' : 'bronze';
-}
 
 /** Sync bound and polling for a source: a backup sync gets the seed's 2 h / 2 min. */
 export function syncBounds(source: SourceRole, t: Timings): { timeoutMs: number; pollMs: number } {
@@ -60,7 +56,7 @@ export async function syncStreamsDirect(
   const sync = proxies.sync(timeoutMs);
   return Promise.all(
     streams.map(async (stream) => {
-      const result = await sync.syncTableToS3({ system: 'acode', role: source, stream, date, bucket: bucketFor(source) });
+      const result = await sync.syncTableToS3({ system: 'acode', role: source, stream, date, bucket: SOURCE_BUCKET[source] });
       return { stream, result, durationMs: result.durationMs };
     }),
   );
@@ -101,7 +97,7 @@ export async function validateLandedStreams(
   source: SourceRole,
   date: string,
 ): Promise<PartitionCheck> {
-  const bucket = bucketFor(source);
+  const bucket = SOURCE_BUCKET[source];
   const sourceRowCounts: Record<string, number> = {};
   const measured = await Promise.all(
     landed.map(async ({ stream, result, durationMs }) => {
@@ -125,7 +121,7 @@ export async function validateLandedStreams(
         files: result?.files ?? dataFiles.length,
         bytes: result?.bytes ?? listing.totalBytes,
         durationMs,
-        location: result?.location ?? `s3://${BUCKETS[bucket]}/${partitionPrefix('acode', stream, date)}`,
+        location: result?.location ?? listing.location,
       };
     }),
   );

@@ -4,59 +4,75 @@
  * input, so proxies are built inside the workflow after the input is parsed.
  */
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
-import type { Activities } from '../activities/types';
+import { INVALID_INPUT, NON_RETRYABLE_TYPES } from '../config/failures';
+import type { Activities, AirbyteActivities, AlertActivities, ExtractActivities, MysqlActivities } from '../activities/types';
 import type { Timings } from './timings';
 
-/** Failure types that no retry of the same call can fix. */
-export const NON_RETRYABLE_TYPES = ['invalid_input', 'authentication_failed', 'schema_change', 'data_corruption'];
+/** What each kind of call may reach: a proxy exposes only the activities its options suit. */
+export type ProbeActivities = Pick<MysqlActivities, 'checkSourceConnectivity'>;
+export type QuickActivities = Pick<
+  Activities,
+  | 'countSourceRows'
+  | 'listSourceTables'
+  | 'measureFreshness'
+  | 'measureReplicationLag'
+  | 'findRecentFiles'
+  | 'listPartition'
+  | 'getConnectionStatus'
+  | 'setConnectionStatus'
+  | 'triggerAirbyteSync'
+>;
+export type InspectActivities = Pick<Activities, 'inspectPartition' | 'quarantinePartition' | 'reconcilePartition' | 'runQualityGates'>;
+export type AirbyteWaitActivities = Pick<AirbyteActivities, 'waitForAirbyteJob'>;
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 
 export interface ActivityProxies {
   /** Health probes: one attempt, a failed probe is an answer, not an error. */
-  probe: Activities;
+  probe: ProbeActivities;
   /** Short reads and switches (counts, listings, connection status): a few quick retries. */
-  quick: Activities;
+  quick: QuickActivities;
   /** Parquet inspection, quality gates, reconciliation, quarantine. */
-  inspect: Activities;
+  inspect: InspectActivities;
   /** Alerts: retried, never fatal to the caller. */
-  alert: Activities;
+  alert: AlertActivities;
   /** Moving data: bounded by the sync timeout, heartbeating, uploads retried 3 times. */
-  sync: (timeoutMs: number, retry?: ActivityOptions['retry']) => Activities;
+  sync: (timeoutMs: number, retry?: ActivityOptions['retry']) => ExtractActivities;
   /** Waiting for an Airbyte job that polls with heartbeats. */
-  airbyteWait: (timeoutMs: number, pollMs: number) => Activities;
+  airbyteWait: (timeoutMs: number, pollMs: number) => AirbyteWaitActivities;
 }
 
 export function activityProxies(t: Timings): ActivityProxies {
   return {
-    probe: proxyActivities<Activities>({
+    probe: proxyActivities<ProbeActivities>({
       startToCloseTimeout: t.connectivityTimeoutMs + 30 * SECOND,
       retry: { maximumAttempts: 1 },
     }),
-    quick: proxyActivities<Activities>({
+    quick: proxyActivities<QuickActivities>({
       startToCloseTimeout: 2 * MINUTE,
       retry: { initialInterval: SECOND, backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
     }),
-    inspect: proxyActivities<Activities>({
+    inspect: proxyActivities<InspectActivities>({
       startToCloseTimeout: t.inspectionTimeoutMs,
       retry: { initialInterval: 2 * SECOND, backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
     }),
-    alert: proxyActivities<Activities>({
+    alert: proxyActivities<AlertActivities>({
       startToCloseTimeout: 30 * SECOND,
-      retry: { initialInterval: SECOND, backoffCoefficient: 2, maximumInterval: 30 * SECOND, maximumAttempts: 5, nonRetryableErrorTypes: ['invalid_input'] },
+      retry: { initialInterval: SECOND, backoffCoefficient: 2, maximumInterval: 30 * SECOND, maximumAttempts: 5, nonRetryableErrorTypes: [INVALID_INPUT] },
     }),
     sync: (timeoutMs, retry) =>
-      proxyActivities<Activities>({
+      proxyActivities<ExtractActivities>({
         startToCloseTimeout: timeoutMs,
         heartbeatTimeout: t.syncHeartbeatTimeoutMs,
         retry: retry ?? { initialInterval: 10 * SECOND, backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
       }),
     airbyteWait: (timeoutMs, pollMs) =>
-      proxyActivities<Activities>({
+      proxyActivities<AirbyteWaitActivities>({
         startToCloseTimeout: timeoutMs + 5 * MINUTE,
         heartbeatTimeout: 2 * pollMs + MINUTE,
-        retry: { initialInterval: 10 * SECOND, maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES, 'airbyte_failure'] },
+        retry: { initialInterval: 10 * SECOND, maximumAttempts: 3, // A job that ran and failed stays failed: waiting again cannot change it.
+        nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES, 'airbyte_failure'] },
       }),
   };
 }

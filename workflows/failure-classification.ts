@@ -4,7 +4,7 @@
  * wraps in ActivityFailure / ChildWorkflowFailure. Walk the cause chain.
  */
 import { ApplicationFailure, TimeoutFailure } from '@temporalio/common';
-import { isFailureType, type FailureType } from '../config/failures';
+import { INVALID_INPUT, failure, isFailureType, type FailureType } from '../config/failures';
 
 export function failureTypeOf(err: unknown): FailureType {
   let current: unknown = err;
@@ -34,14 +34,14 @@ export function failureMessageOf(err: unknown): string {
 
 /** A workflow-level failure carrying a FailureType, so a parent or an operator reads the type back. */
 export function failureOf(failureType: FailureType, message: string, cause?: unknown): ApplicationFailure {
-  return ApplicationFailure.create({ message, type: failureType, nonRetryable: true, cause: cause instanceof Error ? cause : undefined });
+  return failure(failureType, message, { cause, final: true });
 }
 
 /** Whether an error (or its cause) is the invalid-input refusal: nothing to recover, the request itself was wrong. */
 export function isInvalidInput(err: unknown): boolean {
   let current: unknown = err;
   for (let depth = 0; current && depth < 10; depth++) {
-    if (current instanceof ApplicationFailure && current.type === 'invalid_input') return true;
+    if (current instanceof ApplicationFailure && current.type === INVALID_INPUT) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;

@@ -11,6 +11,7 @@ import type { ActivityProxies } from './activity-options';
 import type { Timings } from './timings';
 import { failureMessageOf, failureTypeOf } from './failure-classification';
 import { freshnessLevel, hasBackupSource, recentFilesLevel, replicationLagLevel, type CheckOutcome } from './policy';
+import { utcDay } from '../config/calendar';
 
 export interface HealthCycle {
   checks: CheckOutcome[];
@@ -77,7 +78,7 @@ export async function runHealthCycle(
     );
   }
 
-  const today = now.toISOString().slice(0, 10);
+  const today = utcDay(now);
   const bucket = activeConnection === 'backup' ? 'backup' : 'bronze';
   checks.push(
     await guarded('recent_files', 'warning', async () => {

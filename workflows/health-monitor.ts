@@ -16,7 +16,7 @@ import { condition, continueAsNew, isCancellation, log, setHandler } from '@temp
 import { AIRBYTE_CONNECTIONS } from '../config/pipelines';
 import { activityProxies, type ActivityProxies } from './activity-options';
 import { raiseAlert } from './alerting';
-import { utcDay } from './calendar';
+import { utcDay } from '../config/calendar';
 import { failureMessageOf } from './failure-classification';
 import { runHealthCycle, probeSource } from './health-checks';
 import { recordPrimaryOutcome, restoreHealthState, type HealthState } from './health-state';

@@ -1,279 +1,199 @@
 /**
- * Validation of workflow inputs: each workflow takes one JSON object (what a
- * person pastes into the Temporal UI's start form), with defaults. Malformed
- * input is refused before any activity runs with a non-retryable
- * ApplicationFailure of type 'invalid_input' whose message names the field.
- * Pure: the CLI validates with the same functions before starting anything.
+ * Workflow inputs, declared once as zod schemas: each workflow takes one JSON
+ * object (what a person pastes into the Temporal UI's start form), with
+ * defaults. The workflows, the CLI and the alert intake parse with these same
+ * functions, so malformed input is refused before any activity runs, with a
+ * non-retryable `invalid_input` failure whose message names the field:
+ * `acodeDailySync input: streams[0]: not a table name: "x; DROP TABLE y"`.
+ * Pure: zod and config only.
  */
-import { ApplicationFailure } from '@temporalio/common';
-import { FAILURE_TYPES, isFailureType, type FailureType } from '../config/failures';
-import { ACODE_STREAMS, parseIngestionDate, type SourceRole, type SyncEngine, type SystemName } from '../config/pipelines';
+import { z } from 'zod';
+import { FAILURE_TYPES, invalidInput as contractInvalidInput } from '../config/failures';
+import { isIdentifier } from '../config/identifiers';
+import { ACODE_STREAM_NAMES, SOURCE_ROLES, SYNC_ENGINES, SYSTEMS } from '../config/pipelines';
+import { parseIngestionDate } from '../config/calendar';
 import { resolveTimings, type Timings } from './timings';
 
-export const INVALID_INPUT = 'invalid_input';
-
-/** Throws the invalid-input failure for one field. */
+/** Throws the invalid-input failure for one field of a workflow's input. */
 export function invalidInput(workflow: string, field: string, problem: string): never {
-  throw ApplicationFailure.nonRetryable(`${workflow} input: ${field}: ${problem}`, INVALID_INPUT);
+  throw contractInvalidInput(`${workflow} input: ${field}: ${problem}`);
 }
 
-type Raw = Record<string, unknown>;
+// ---------- field schemas ----------
 
-function asObject(workflow: string, input: unknown): Raw {
-  if (input === undefined || input === null) return {};
-  if (typeof input !== 'object' || Array.isArray(input)) invalidInput(workflow, 'input', 'expected one JSON object');
-  return input as Raw;
-}
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: (issue) => `expected one of ${values.join(', ')}, got ${JSON.stringify(issue.input)}` });
 
-function refuseUnknownFields(workflow: string, raw: Raw, known: readonly string[]): void {
-  for (const key of Object.keys(raw)) {
-    if (!known.includes(key)) invalidInput(workflow, key, `unknown field (known: ${known.join(', ')})`);
-  }
-}
-
-function oneOf<T extends string>(workflow: string, raw: Raw, field: string, allowed: readonly T[], fallback?: T): T {
-  const value = raw[field];
-  if (value === undefined && fallback !== undefined) return fallback;
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    invalidInput(workflow, field, `expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
-  }
-  return value as T;
-}
-
-function dateField(workflow: string, raw: Raw, field: string, today: string | undefined): string {
-  const value = raw[field];
-  if (value === undefined && today !== undefined) return today;
-  try {
-    return parseIngestionDate(value);
-  } catch (err) {
-    return invalidInput(workflow, field, (err as Error).message);
-  }
-}
-
-function optionalBoolean(workflow: string, raw: Raw, field: string, fallback: boolean): boolean {
-  const value = raw[field];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') invalidInput(workflow, field, `expected true or false, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-function optionalText(workflow: string, raw: Raw, field: string, maxLength = 500): string | undefined {
-  const value = raw[field];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length > maxLength) invalidInput(workflow, field, `expected text of at most ${maxLength} characters`);
-  return value;
-}
-
-function timingsField(workflow: string, raw: Raw): Timings {
-  try {
-    return resolveTimings(raw.timings);
-  } catch (err) {
-    return invalidInput(workflow, 'timings', (err as Error).message.replace(/^timings\.?/, '').replace(/^: /, ''));
-  }
-}
-
-/** A MySQL identifier as the seeds use them: letters, digits, underscore; anything else may carry SQL. */
-const TABLE_NAME_RE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
-
-/** A list of table names, each a plain identifier and (when `known` is given) one of the known tables. */
-export function tableList(workflow: string, raw: Raw, field: string, known?: readonly string[]): string[] | undefined {
-  const value = raw[field];
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.length === 0) invalidInput(workflow, field, 'expected a non-empty list of table names');
-  const seen = new Set<string>();
-  value.forEach((name, i) => {
-    if (typeof name !== 'string' || !TABLE_NAME_RE.test(name)) {
-      invalidInput(workflow, `${field}[${i}]`, `not a table name: ${JSON.stringify(String(name).slice(0, 80))}`);
+const refine =
+  <T>(check: (value: unknown) => T) =>
+  (value: unknown, ctx: z.RefinementCtx): T => {
+    try {
+      return check(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
     }
-    if (known && !known.includes(name)) invalidInput(workflow, `${field}[${i}]`, `unknown table ${name}`);
-    if (seen.has(name)) invalidInput(workflow, `${field}[${i}]`, `table ${name} listed twice`);
-    seen.add(name);
-  });
-  return value as string[];
+  };
+
+/** YYYY-MM-DD, a real calendar day. */
+const ingestionDate = z.unknown().transform(refine(parseIngestionDate)) as unknown as z.ZodType<string, string>;
+
+const text = (maxLength: number, what: string) =>
+  z.string({ error: `expected ${what}` }).max(maxLength, { error: `expected ${what} of at most ${maxLength} characters` });
+
+const flag = z.boolean({ error: (issue) => `expected true or false, got ${JSON.stringify(issue.input)}` });
+
+export type TimingsInput = Partial<Record<keyof Timings, unknown>>;
+/** Any subset of workflows/timings.ts, durations in ms or as '5m'; unknown names refused. */
+const timings = z
+  .custom<TimingsInput>(() => true)
+  .optional()
+  .transform(refine((value) => resolveTimings(value)));
+
+/** A non-empty list of distinct plain table names; with `known`, each one of them. */
+const tableList = (known?: readonly string[]) =>
+  z
+    .array(z.unknown(), { error: 'expected a non-empty list of table names' })
+    .min(1, { error: 'expected a non-empty list of table names' })
+    .superRefine((names, ctx) => {
+      const seen = new Set<unknown>();
+      names.forEach((name, i) => {
+        const path = [i];
+        if (!isIdentifier(name)) ctx.addIssue({ code: 'custom', path, message: `not a table name: ${JSON.stringify(String(name).slice(0, 80))}` });
+        else if (known && !known.includes(name)) ctx.addIssue({ code: 'custom', path, message: `unknown table ${name}` });
+        else if (seen.has(name)) ctx.addIssue({ code: 'custom', path, message: `table ${name} listed twice` });
+        seen.add(name);
+      });
+    }) as unknown as z.ZodType<string[], string[]>;
+
+// ---------- parsing ----------
+
+function fieldOf(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
 }
 
-const SYSTEMS: readonly SystemName[] = ['acode', 'radar'];
-const SOURCES: readonly SourceRole[] = ['primary', 'backup'];
-const ENGINES: readonly SyncEngine[] = ['direct', 'airbyte'];
-export const ACODE_STREAM_NAMES = ACODE_STREAMS.map((s) => s.name);
+/** Parses with a schema; the first problem becomes the invalid-input failure naming its field. */
+function parseInput<S extends z.ZodObject>(workflow: string, schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  if (issue.code === 'unrecognized_keys') {
+    invalidInput(workflow, issue.keys[0], `unknown field (known: ${Object.keys(schema.shape).join(', ')})`);
+  }
+  if (issue.path.length === 0) invalidInput(workflow, 'input', 'expected one JSON object');
+  const field = fieldOf(issue.path);
+  // The timings resolver names its own sub-field ("healthCheckIntervalMs: expected …").
+  invalidInput(workflow, field, issue.message.replace(/^timings\.?:? ?/, ''));
+}
 
 // ---------- acodeDailySync ----------
 
-export interface AcodeDailySyncInput {
-  date?: string;
-  source?: SourceRole;
-  engine?: SyncEngine;
-  streams?: string[];
+const acodeDailySyncSchema = z.strictObject({
+  date: ingestionDate.optional(),
+  source: oneOf(SOURCE_ROLES).default('primary'),
+  engine: oneOf(SYNC_ENGINES).default('direct'),
+  streams: tableList(ACODE_STREAM_NAMES).optional(),
   /** Start recovery when the sync fails (default true; recovery's own syncs turn it off). */
-  recoverOnFailure?: boolean;
-  timings?: Partial<Record<keyof Timings, unknown>>;
-}
-export interface AcodeDailySyncParams {
-  date: string;
-  source: SourceRole;
-  engine: SyncEngine;
-  streams: string[];
-  recoverOnFailure: boolean;
-  timings: Timings;
-}
+  recoverOnFailure: flag.default(true),
+  timings,
+});
+export type AcodeDailySyncInput = z.input<typeof acodeDailySyncSchema>;
+export type AcodeDailySyncParams = Omit<z.output<typeof acodeDailySyncSchema>, 'date' | 'streams'> & { date: string; streams: string[] };
 
 export function parseAcodeDailySyncInput(input: unknown, today: string): AcodeDailySyncParams {
-  const wf = 'acodeDailySync';
-  const raw = asObject(wf, input);
-  refuseUnknownFields(wf, raw, ['date', 'source', 'engine', 'streams', 'recoverOnFailure', 'timings']);
-  return {
-    date: dateField(wf, raw, 'date', today),
-    source: oneOf(wf, raw, 'source', SOURCES, 'primary'),
-    engine: oneOf(wf, raw, 'engine', ENGINES, 'direct'),
-    streams: tableList(wf, raw, 'streams', ACODE_STREAM_NAMES) ?? [...ACODE_STREAM_NAMES],
-    recoverOnFailure: optionalBoolean(wf, raw, 'recoverOnFailure', true),
-    timings: timingsField(wf, raw),
-  };
+  const p = parseInput('acodeDailySync', acodeDailySyncSchema, input);
+  return { ...p, date: p.date ?? today, streams: p.streams ?? [...ACODE_STREAM_NAMES] };
 }
 
 // ---------- radarDailySync ----------
 
-export interface RadarDailySyncInput {
-  date?: string;
-  engine?: SyncEngine;
-  tables?: string[];
-  recoverOnFailure?: boolean;
-  timings?: Partial<Record<keyof Timings, unknown>>;
-}
-export interface RadarDailySyncParams {
-  date: string;
-  engine: SyncEngine;
+const radarDailySyncFields = {
+  date: ingestionDate.optional(),
+  engine: oneOf(SYNC_ENGINES).default('direct'),
   /** Undefined: every table of the source. */
-  tables?: string[];
-  recoverOnFailure: boolean;
-  timings: Timings;
-}
+  tables: tableList().optional(),
+  recoverOnFailure: flag.default(true),
+  timings,
+};
+const radarDailySyncSchema = z.strictObject(radarDailySyncFields);
+export type RadarDailySyncInput = z.input<typeof radarDailySyncSchema>;
+export type RadarDailySyncParams = Omit<z.output<typeof radarDailySyncSchema>, 'date'> & { date: string };
 
 export function parseRadarDailySyncInput(input: unknown, today: string, knownTables?: readonly string[]): RadarDailySyncParams {
-  const wf = 'radarDailySync';
-  const raw = asObject(wf, input);
-  refuseUnknownFields(wf, raw, ['date', 'engine', 'tables', 'recoverOnFailure', 'timings']);
-  return {
-    date: dateField(wf, raw, 'date', today),
-    engine: oneOf(wf, raw, 'engine', ENGINES, 'direct'),
-    tables: tableList(wf, raw, 'tables', knownTables),
-    recoverOnFailure: optionalBoolean(wf, raw, 'recoverOnFailure', true),
-    timings: timingsField(wf, raw),
-  };
+  const schema = knownTables ? z.strictObject({ ...radarDailySyncFields, tables: tableList(knownTables).optional() }) : radarDailySyncSchema;
+  const p = parseInput('radarDailySync', schema, input);
+  return { ...p, date: p.date ?? today };
 }
 
 // ---------- healthMonitor ----------
 
-export interface HealthMonitorInput {
-  system: SystemName;
-  engine?: SyncEngine;
-  timings?: Partial<Record<keyof Timings, unknown>>;
+const healthMonitorSchema = z.strictObject({
+  system: oneOf(SYSTEMS),
+  engine: oneOf(SYNC_ENGINES).default('direct'),
+  timings,
   /** Carried over by continue-as-new; not for people to set. */
-  carriedState?: unknown;
-}
-export interface HealthMonitorParams {
-  system: SystemName;
-  engine: SyncEngine;
-  timings: Timings;
-  rawTimings?: unknown;
-  carriedState?: unknown;
-}
+  carriedState: z.unknown().optional(),
+});
+export type HealthMonitorInput = z.input<typeof healthMonitorSchema>;
+export type HealthMonitorParams = z.output<typeof healthMonitorSchema> & { rawTimings?: TimingsInput };
 
 export function parseHealthMonitorInput(input: unknown): HealthMonitorParams {
-  const wf = 'healthMonitor';
-  const raw = asObject(wf, input);
-  refuseUnknownFields(wf, raw, ['system', 'engine', 'timings', 'carriedState']);
-  return {
-    system: oneOf(wf, raw, 'system', SYSTEMS),
-    engine: oneOf(wf, raw, 'engine', ENGINES, 'direct'),
-    timings: timingsField(wf, raw),
-    rawTimings: raw.timings,
-    carriedState: raw.carriedState,
-  };
+  const p = parseInput('healthMonitor', healthMonitorSchema, input);
+  return { ...p, rawTimings: (input as HealthMonitorInput | undefined)?.timings };
 }
 
 // ---------- recovery ----------
 
-export interface RecoveryInput {
-  system: SystemName;
-  failureType: FailureType;
-  date?: string;
-  reason?: string;
-  engine?: SyncEngine;
-  timings?: Partial<Record<keyof Timings, unknown>>;
-}
-export interface RecoveryParams {
-  system: SystemName;
-  failureType: FailureType;
-  date: string;
-  reason?: string;
-  engine: SyncEngine;
-  timings: Timings;
-  rawTimings?: unknown;
-}
+const recoverySchema = z.strictObject({
+  system: oneOf(SYSTEMS),
+  failureType: oneOf(FAILURE_TYPES),
+  date: ingestionDate.optional(),
+  reason: text(500, 'text').optional(),
+  engine: oneOf(SYNC_ENGINES).default('direct'),
+  timings,
+});
+export type RecoveryInput = z.input<typeof recoverySchema>;
+export type RecoveryParams = Omit<z.output<typeof recoverySchema>, 'date'> & { date: string; rawTimings?: TimingsInput };
 
 export function parseRecoveryInput(input: unknown, today: string): RecoveryParams {
-  const wf = 'recovery';
-  const raw = asObject(wf, input);
-  refuseUnknownFields(wf, raw, ['system', 'failureType', 'date', 'reason', 'engine', 'timings']);
-  const failureType = raw.failureType;
-  if (!isFailureType(failureType)) {
-    invalidInput(wf, 'failureType', `expected one of ${FAILURE_TYPES.join(', ')}, got ${JSON.stringify(failureType)}`);
-  }
-  return {
-    system: oneOf(wf, raw, 'system', SYSTEMS),
-    failureType,
-    date: dateField(wf, raw, 'date', today),
-    reason: optionalText(wf, raw, 'reason'),
-    engine: oneOf(wf, raw, 'engine', ENGINES, 'direct'),
-    timings: timingsField(wf, raw),
-    rawTimings: raw.timings,
-  };
+  const p = parseInput('recovery', recoverySchema, input);
+  return { ...p, date: p.date ?? today, rawTimings: (input as RecoveryInput | undefined)?.timings };
 }
 
 // ---------- reconciliation ----------
 
-export interface ReconciliationInput {
-  system: SystemName;
-  date: string;
-  streams?: string[];
-}
-export interface ReconciliationParams {
-  system: SystemName;
-  date: string;
-  streams?: string[];
-}
+const reconciliationSchema = z.strictObject({
+  system: oneOf(SYSTEMS),
+  date: ingestionDate,
+  streams: tableList().optional(),
+});
+export type ReconciliationInput = z.input<typeof reconciliationSchema>;
+export type ReconciliationParams = z.output<typeof reconciliationSchema>;
 
 export function parseReconciliationInput(input: unknown): ReconciliationParams {
-  const wf = 'reconciliation';
-  const raw = asObject(wf, input);
-  refuseUnknownFields(wf, raw, ['system', 'date', 'streams']);
-  const system = oneOf(wf, raw, 'system', SYSTEMS);
-  return {
-    system,
-    date: dateField(wf, raw, 'date', undefined),
-    streams: tableList(wf, raw, 'streams', system === 'acode' ? ACODE_STREAM_NAMES : undefined),
-  };
+  const p = parseInput('reconciliation', reconciliationSchema, input);
+  if (p.system === 'acode' && p.streams) {
+    const unknown = p.streams.findIndex((s) => !ACODE_STREAM_NAMES.includes(s));
+    if (unknown >= 0) invalidInput('reconciliation', `streams[${unknown}]`, `unknown table ${p.streams[unknown]}`);
+  }
+  return p;
 }
 
 // ---------- operator decision ----------
 
 export const DECISION_ACTIONS = ['retry_primary', 'use_backup', 'restore', 'abort'] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
-export interface OperatorDecision {
-  action: DecisionAction;
-  operator: string;
-  note?: string;
-}
+
+const operatorDecisionSchema = z.strictObject({
+  action: oneOf(DECISION_ACTIONS),
+  operator: z
+    .string({ error: 'expected the name of the person deciding' })
+    .refine((name) => name.trim() !== '' && name.length <= 100, { error: 'expected the name of the person deciding' }),
+  note: text(500, 'text').optional(),
+});
+export type OperatorDecision = z.output<typeof operatorDecisionSchema>;
 
 export function parseOperatorDecision(input: unknown): OperatorDecision {
-  const wf = 'operatorDecision';
-  const raw = asObject(wf, input);
-  refuseUnknownFields(wf, raw, ['action', 'operator', 'note']);
-  const action = oneOf(wf, raw, 'action', DECISION_ACTIONS);
-  const operator = raw.operator;
-  if (typeof operator !== 'string' || operator.trim() === '' || operator.length > 100) {
-    invalidInput(wf, 'operator', 'expected the name of the person deciding');
-  }
-  return { action, operator, note: optionalText(wf, raw, 'note') };
+  const { action, operator, note } = parseInput('operatorDecision', operatorDecisionSchema, input);
+  return { action, operator, note };
 }

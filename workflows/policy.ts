@@ -7,6 +7,7 @@
 import { isFailureType, type FailureType } from '../config/failures';
 import { AIRBYTE_CONNECTIONS, type SystemName } from '../config/pipelines';
 import type { Level, Severity } from '../activities/types';
+import { ERROR_RATE, FRESHNESS, REPLICATION_LAG, levelOf } from '../config/thresholds';
 
 export type RecoveryStrategy =
   | 'retry_primary_with_delay'
@@ -63,28 +64,17 @@ function clamp01(x: number): number {
 
 // ---------- levels ----------
 
-export const FRESHNESS_WARN_SECONDS = 12 * 3600;
-export const FRESHNESS_CRITICAL_SECONDS = 24 * 3600;
-export const REPLICATION_WARN_SECONDS = 300;
-export const REPLICATION_CRITICAL_SECONDS = 600;
-export const ERROR_RATE_THRESHOLD = 0.1;
-/** Error rate is measured over this many recent checks, and only once that many exist. */
-export const ERROR_RATE_WINDOW = 24;
+/** Error rate is measured over this many recent checks, and only once that many exist (config/thresholds.ts). */
+export const ERROR_RATE_WINDOW = ERROR_RATE.window;
 
-/** Freshness of MAX(Data_Processamento): warn at 12 h, critical at 24 h; no data at all is critical. */
+/** Freshness of MAX(Data_Processamento) against config/thresholds.ts; no data at all is critical. */
 export function freshnessLevel(lagSeconds: number | null): Level {
-  if (lagSeconds === null) return 'critical';
-  if (lagSeconds >= FRESHNESS_CRITICAL_SECONDS) return 'critical';
-  if (lagSeconds >= FRESHNESS_WARN_SECONDS) return 'warning';
-  return 'ok';
+  return levelOf(lagSeconds, FRESHNESS);
 }
 
-/** Replica lag: warn at 300 s, critical at 600 s; stopped replication (null) is critical. */
+/** Replica lag against config/thresholds.ts; stopped replication (null) is critical. */
 export function replicationLagLevel(lagSeconds: number | null): Level {
-  if (lagSeconds === null) return 'critical';
-  if (lagSeconds >= REPLICATION_CRITICAL_SECONDS) return 'critical';
-  if (lagSeconds >= REPLICATION_WARN_SECONDS) return 'warning';
-  return 'ok';
+  return levelOf(lagSeconds, REPLICATION_LAG);
 }
 
 /** No file landed today after the 02:00–06:00 UTC sync window is a warning; before it, nothing is expected yet. */
@@ -132,7 +122,7 @@ export function decideFailover(inputs: FailoverInputs, failuresThreshold = 3): F
     reasons.push(`${inputs.consecutivePrimaryFailures} consecutive primary failures`);
   }
   const rate = errorRate(inputs.recentOutcomes);
-  if (rate > ERROR_RATE_THRESHOLD) reasons.push(`error rate ${(rate * 100).toFixed(1)} % over the last ${ERROR_RATE_WINDOW} checks`);
+  if (rate > ERROR_RATE.threshold) reasons.push(`error rate ${(rate * 100).toFixed(1)} % over the last ${ERROR_RATE_WINDOW} checks`);
   if (inputs.freshness === 'critical') {
     reasons.push('stale data: latest Data_Processamento older than 24 h');
     if (reasons.length === 1) failureType = 'stale_data';

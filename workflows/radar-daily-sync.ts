@@ -13,7 +13,7 @@ import { CancellationScope, isCancellation, sleep, workflowInfo } from '@tempora
 import { RADAR_CRITICAL_TABLES, type SyncEngine } from '../config/pipelines';
 import { activityProxies, type ActivityProxies } from './activity-options';
 import { raiseAlert } from './alerting';
-import { previousDay, utcDay } from './calendar';
+import { previousDay, utcDay } from '../config/calendar';
 import type { Timings } from './timings';
 import { failureMessageOf, failureOf, failureTypeOf, isInvalidInput } from './failure-classification';
 import { radarDailySyncId } from './ids';

@@ -8,7 +8,7 @@ import { sleep } from '@temporalio/workflow';
 import { AIRBYTE_CONNECTIONS, RADAR_CRITICAL_TABLES, SENSITIVE_TABLES } from '../config/pipelines';
 import type { FailureType } from '../config/failures';
 import type { ActivityProxies } from './activity-options';
-import { NON_RETRYABLE_TYPES } from './activity-options';
+import { NON_RETRYABLE_TYPES } from '../config/failures';
 import type { Timings } from './timings';
 import { failureMessageOf, failureOf, failureTypeOf } from './failure-classification';
 

@@ -8,7 +8,8 @@ import type { ReconcileResult } from '../activities/types';
 import { activityProxies } from './activity-options';
 import { raiseAlert } from './alerting';
 import { resolveTimings } from './timings';
-import { ACODE_STREAM_NAMES, parseReconciliationInput, type ReconciliationInput } from './inputs';
+import { ACODE_STREAM_NAMES } from '../config/pipelines';
+import { parseReconciliationInput, type ReconciliationInput } from './inputs';
 
 /** Below this validation score the reconciliation is reported as a warning. */
 export const RECONCILIATION_SCORE_TARGET = 95;

@@ -92,7 +92,7 @@ export async function useBackupImmediately(ctx: RecoveryContext): Promise<Strate
 }
 
 /** Primary off, the corrupted partitions to quarantine (never deleted), backup on, full backup sync and its integrity checks. */
-export async function fullBackupRestore(ctx: RecoveryContext, streams: string[]): Promise<StrategyEnd> {
+export async function fullBackupRestore(ctx: RecoveryContext, streams: readonly string[]): Promise<StrategyEnd> {
   const { system, date, failureType, reason } = ctx.params;
   try {
     await switchConnection(ctx, 'primary', 'inactive');

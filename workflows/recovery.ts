@@ -11,13 +11,14 @@
  *
  * Query `recoveryProgress`; signal `operatorDecision` ({ action, operator, note }).
  */
-import { ApplicationFailure } from '@temporalio/common';
+import { invalidInput } from '../config/failures';
 import { executeChild, setHandler, workflowInfo } from '@temporalio/workflow';
 import { activityProxies } from './activity-options';
 import { raiseAlert } from './alerting';
-import { utcDay } from './calendar';
+import { utcDay } from '../config/calendar';
 import { failureMessageOf } from './failure-classification';
-import { ACODE_STREAM_NAMES, parseOperatorDecision, parseRecoveryInput, type OperatorDecision, type RecoveryInput } from './inputs';
+import { ACODE_STREAM_NAMES } from '../config/pipelines';
+import { parseOperatorDecision, parseRecoveryInput, type OperatorDecision, type RecoveryInput } from './inputs';
 import { operatorDecisionSignal, recoveryProgressQuery } from './messages';
 import { hasBackupSource, needsBackup, severityForRecoveryStart, strategyFor, type RecoveryStrategy } from './policy';
 import { RecoveryTracker, type RecoveryOutcome, type RecoveryStep } from './recovery-progress';
@@ -148,7 +149,7 @@ function runStrategy(ctx: RecoveryContext, strategy: RecoveryStrategy, why: stri
     case 'manual_intervention_required':
       return manualInterventionRequired(ctx, why);
     default:
-      throw ApplicationFailure.nonRetryable(`unknown recovery strategy ${String(strategy)}`, 'invalid_input');
+      throw invalidInput(`unknown recovery strategy ${String(strategy)}`);
   }
 }
 

@@ -4,6 +4,7 @@
  * names the server and the endpoint; 4xx answers are not retryable, outages are.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { failure } from '../../config/failures';
 
 export interface AirbyteClientOptions {
   /** Root URL of the Airbyte server, e.g. http://airbyte-server:8001 (the /api/v1 paths are appended). */
@@ -104,18 +105,12 @@ export function createAirbyteClient(options: AirbyteClientOptions): AirbyteClien
       } catch (error) {
         if (signal?.aborted) throw signal.reason ?? error;
         const cause = networkCause(error);
-        throw ApplicationFailure.create({
-          type: 'airbyte_failure',
-          message: `Airbyte API unreachable at ${baseUrl} (POST /api/v1/${endpoint}): ${oneLine(cause)}`,
-          nonRetryable: false,
-        });
+        throw failure('airbyte_failure', `Airbyte API unreachable at ${baseUrl} (POST /api/v1/${endpoint}): ${oneLine(cause)}`);
       }
       if (!response.ok) {
         const apiMessage = describeError(text);
-        throw ApplicationFailure.create({
-          type: 'airbyte_failure',
-          message: `Airbyte API at ${baseUrl} answered HTTP ${response.status} to POST /api/v1/${endpoint}: ${apiMessage}`,
-          nonRetryable: response.status >= 400 && response.status < 500 && response.status !== 429,
+        throw failure('airbyte_failure', `Airbyte API at ${baseUrl} answered HTTP ${response.status} to POST /api/v1/${endpoint}: ${apiMessage}`, {
+          final: response.status >= 400 && response.status < 500 && response.status !== 429,
           details: [{ endpoint, httpStatus: response.status }],
           cause: new AirbyteHttpError(endpoint, response.status, apiMessage),
         });
@@ -123,10 +118,7 @@ export function createAirbyteClient(options: AirbyteClientOptions): AirbyteClien
       try {
         return JSON.parse(text) as T;
       } catch {
-        throw ApplicationFailure.create({
-          type: 'airbyte_failure',
-          message: `Airbyte API at ${baseUrl} answered POST /api/v1/${endpoint} with a body that is not JSON: ${oneLine(text, 120)}`,
-        });
+        throw failure('airbyte_failure', `Airbyte API at ${baseUrl} answered POST /api/v1/${endpoint} with a body that is not JSON: ${oneLine(text, 120)}`);
       }
     },
     async health(timeoutMs: number): Promise<boolean> {

@@ -3,7 +3,7 @@
  * ids: from a configured map when given, otherwise by listing every workspace's
  * connections once and caching the answer.
  */
-import { ApplicationFailure } from '@temporalio/common';
+import { failure, invalidInput } from '../../config/failures';
 import type { AirbyteClient } from './airbyte-client';
 
 interface WorkspaceList {
@@ -40,7 +40,7 @@ export function createConnectionResolver(client: AirbyteClient, configured: Reco
   return {
     async idOf(connectionName) {
       if (typeof connectionName !== 'string' || connectionName === '') {
-        throw ApplicationFailure.nonRetryable(`airbyte: connectionName must be a non-empty string, got ${JSON.stringify(connectionName)}`, 'invalid_input');
+        throw invalidInput(`airbyte: connectionName must be a non-empty string, got ${JSON.stringify(connectionName)}`);
       }
       const fixed = configured[connectionName];
       if (fixed) return fixed;
@@ -54,11 +54,11 @@ export function createConnectionResolver(client: AirbyteClient, configured: Reco
       }
       const id = ids.get(connectionName);
       if (id === '') {
-        throw ApplicationFailure.nonRetryable(`airbyte: connection name ${connectionName} is used by several connections at ${client.baseUrl}; configure its id`, 'airbyte_failure');
+        throw failure('airbyte_failure', `airbyte: connection name ${connectionName} is used by several connections at ${client.baseUrl}; configure its id`, { final: true });
       }
       if (id === undefined) {
         cache = undefined;
-        throw ApplicationFailure.nonRetryable(`airbyte: no connection named ${connectionName} at ${client.baseUrl}`, 'airbyte_failure');
+        throw failure('airbyte_failure', `airbyte: no connection named ${connectionName} at ${client.baseUrl}`, { final: true });
       }
       return id;
     },

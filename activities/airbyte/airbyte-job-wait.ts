@@ -7,6 +7,7 @@
  */
 import { asyncLocalStorage, type Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { failure, invalidInput } from '../../config/failures';
 import type { AirbyteJobResult, AirbyteJobStatus } from '../types';
 import type { AirbyteClient } from './airbyte-client';
 
@@ -40,7 +41,7 @@ export interface JobWaitInput {
 
 function validate(input: JobWaitInput): void {
   const bad = (field: string, value: unknown, rule: string) =>
-    ApplicationFailure.nonRetryable(`waitForAirbyteJob: ${field} ${JSON.stringify(value)} ${rule}`, 'invalid_input');
+    invalidInput(`waitForAirbyteJob: ${field} ${JSON.stringify(value)} ${rule}`);
   if (!Number.isSafeInteger(input?.jobId) || input.jobId < 0) throw bad('jobId', input?.jobId, 'must be a non-negative integer');
   if (!Number.isFinite(input.pollIntervalMs) || input.pollIntervalMs <= 0) throw bad('pollIntervalMs', input.pollIntervalMs, 'must be a positive number');
   if (!Number.isFinite(input.timeoutMs) || input.timeoutMs <= 0) throw bad('timeoutMs', input.timeoutMs, 'must be a positive number');
@@ -66,15 +67,13 @@ export function jobResult(info: JobInfo): AirbyteJobResult {
 }
 
 function jobFailed(info: JobInfo): ApplicationFailure {
-  const failure = lastAttempt(info)?.failureSummary?.failures?.[0];
-  const summary = failure
-    ? `${failure.failureOrigin ?? 'unknown origin'}: ${(failure.externalMessage ?? failure.failureType ?? 'no failure message').replace(/[\r\n]+/g, ' ')}`
+  const first = lastAttempt(info)?.failureSummary?.failures?.[0];
+  const summary = first
+    ? `${first.failureOrigin ?? 'unknown origin'}: ${(first.externalMessage ?? first.failureType ?? 'no failure message').replace(/[\r\n]+/g, ' ')}`
     : 'no failure summary';
-  return ApplicationFailure.create({
-    type: 'airbyte_failure',
-    message: `Airbyte job ${info.job.id} failed (${info.attempts.length} attempt(s)): ${summary}`,
-    nonRetryable: true,
-    details: [{ jobId: info.job.id, failureOrigin: failure?.failureOrigin, failureType: failure?.failureType }],
+  return failure('airbyte_failure', `Airbyte job ${info.job.id} failed (${info.attempts.length} attempt(s)): ${summary}`, {
+    final: true,
+    details: [{ jobId: info.job.id, failureOrigin: first?.failureOrigin, failureType: first?.failureType }],
   });
 }
 
@@ -103,7 +102,7 @@ export async function waitForJob(
       if (status === 'succeeded') return jobResult(info);
       if (status === 'failed') throw jobFailed(info);
       if (status === 'cancelled') {
-        throw ApplicationFailure.create({ type: 'airbyte_failure', message: `Airbyte job ${jobId} was cancelled outside this wait`, nonRetryable: true });
+        throw failure('airbyte_failure', `Airbyte job ${jobId} was cancelled outside this wait`, { final: true });
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
@@ -130,10 +129,8 @@ export async function waitForJob(
   } catch (error) {
     cancelNote = `cancelling the job failed: ${(error as Error).message}`;
   }
-  throw ApplicationFailure.create({
-    type: 'airbyte_failure',
-    message: `Airbyte job ${jobId} did not finish within ${timeoutMs} ms (last status ${status} after ${polls} poll(s)); ${cancelNote}`,
-    nonRetryable: true,
+  throw failure('airbyte_failure', `Airbyte job ${jobId} did not finish within ${timeoutMs} ms (last status ${status} after ${polls} poll(s)); ${cancelNote}`, {
+    final: true,
     details: [{ jobId, lastStatus: status, timedOut: true }],
   });
 }

@@ -3,7 +3,7 @@
  * heartbeats, cancel it, switch connections active/inactive for failover and
  * check the server's health, over the Airbyte OSS Config API.
  */
-import { ApplicationFailure } from '@temporalio/common';
+import { failure, invalidInput } from '../../config/failures';
 import type { AirbyteActivities } from '../types';
 import { createAirbyteClient, httpStatusOf, type AirbyteClient } from './airbyte-client';
 import { createConnectionResolver } from './airbyte-connections';
@@ -68,12 +68,7 @@ export function createAirbyteActivities(options: AirbyteActivitiesOptions): Airb
           // (e.g. this trigger is a retry whose first answer was lost): adopt that job.
           const connection = await readConnection(connectionId);
           if (connection.status !== 'active') {
-            throw ApplicationFailure.create({
-              type: 'airbyte_failure',
-              message: `Airbyte connection ${connectionName} is ${connection.status}; activate it before triggering a sync`,
-              nonRetryable: true,
-              details: [{ connectionName, status: connection.status }],
-            });
+            throw failure('airbyte_failure', `Airbyte connection ${connectionName} is ${connection.status}; activate it before triggering a sync`, { final: true, details: [{ connectionName, status: connection.status }] });
           }
           const { jobs } = await client.post<JobList>('jobs/list', { configTypes: ['sync'], configId: connectionId });
           const running = jobs.find((j) => RUNNING.has(j.job.status));
@@ -89,28 +84,25 @@ export function createAirbyteActivities(options: AirbyteActivitiesOptions): Airb
 
     async cancelAirbyteJob({ jobId }) {
       if (!Number.isSafeInteger(jobId) || jobId < 0) {
-        throw ApplicationFailure.nonRetryable(`cancelAirbyteJob: jobId ${JSON.stringify(jobId)} must be a non-negative integer`, 'invalid_input');
+        throw invalidInput(`cancelAirbyteJob: jobId ${JSON.stringify(jobId)} must be a non-negative integer`);
       }
       await cancelJob(jobId);
     },
 
     async setConnectionStatus({ connectionName, status }) {
       if (status !== 'active' && status !== 'inactive') {
-        throw ApplicationFailure.nonRetryable(`setConnectionStatus: status ${JSON.stringify(status)} must be active or inactive`, 'invalid_input');
+        throw invalidInput(`setConnectionStatus: status ${JSON.stringify(status)} must be active or inactive`);
       }
       await withConnection(connectionName, async (connectionId) => {
         const current = await readConnection(connectionId);
         if (current.status === status) return;
         if (current.status === 'deprecated') {
-          throw ApplicationFailure.nonRetryable(`Airbyte connection ${connectionName} is deprecated and cannot be set ${status}`, 'airbyte_failure');
+          throw failure('airbyte_failure', `Airbyte connection ${connectionName} is deprecated and cannot be set ${status}`, { final: true });
         }
         // The API's update methods take the whole object, changed fields and unchanged ones.
         const updated = await client.post<ConnectionRead>('connections/update', { ...current, status });
         if (updated.status !== status) {
-          throw ApplicationFailure.create({
-            type: 'airbyte_failure',
-            message: `Airbyte connection ${connectionName} is still ${updated.status} after asking for ${status}`,
-          });
+          throw failure('airbyte_failure', `Airbyte connection ${connectionName} is still ${updated.status} after asking for ${status}`);
         }
       });
     },

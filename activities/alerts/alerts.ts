@@ -10,7 +10,9 @@
  * is sanitised first (alert-sanitize.ts). PagerDuty goes first because a
  * retry of it is folded by its dedup key.
  */
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
+import { invalidInput } from '../../config/failures';
+import { SYSTEMS, isSystem } from '../../config/pipelines';
 import type { AlertActivities, AlertDelivery, Severity } from '../types';
 import { alertContent, pagerDutyTrigger, slackMessage } from './alert-format';
 import { deliver } from './alert-delivery';
@@ -35,7 +37,6 @@ export interface AlertActivitiesOptions {
 
 export const SLACK_CHANNELS = { dataEngineering: '#data-engineering', alerts: '#alerts' } as const;
 const SEVERITIES: Severity[] = ['INFO', 'WARNING', 'ERROR', 'CRITICAL'];
-const SYSTEMS = ['acode', 'radar'];
 
 /** Checks a configured URL; the message names the field, never the value (webhook paths are secrets). */
 function checkUrl(field: string, value: unknown): string {
@@ -50,7 +51,7 @@ function checkUrl(field: string, value: unknown): string {
 }
 
 function invalid(message: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(`sendAlert: ${message}`, 'invalid_input');
+  return invalidInput(`sendAlert: ${message}`);
 }
 
 export function createAlertActivities(options: AlertActivitiesOptions): AlertActivities {
@@ -72,7 +73,7 @@ export function createAlertActivities(options: AlertActivitiesOptions): AlertAct
   const routingKey = (): string => {
     const key = env[routingKeyEnv];
     if (!key) {
-      throw ApplicationFailure.nonRetryable(`sendAlert: PagerDuty routing key missing: environment variable ${routingKeyEnv} is not set`, 'invalid_input');
+      throw invalid(`PagerDuty routing key missing: environment variable ${routingKeyEnv} is not set`);
     }
     return key;
   };
@@ -81,7 +82,7 @@ export function createAlertActivities(options: AlertActivitiesOptions): AlertAct
     async sendAlert(alert): Promise<AlertDelivery> {
       if (alert === null || typeof alert !== 'object') throw invalid('alert must be an object');
       if (!SEVERITIES.includes(alert.severity)) throw invalid(`severity ${JSON.stringify(alert.severity)} must be one of ${SEVERITIES.join(', ')}`);
-      if (!SYSTEMS.includes(alert.system)) throw invalid(`system ${JSON.stringify(alert.system)} must be acode or radar`);
+      if (!isSystem(alert.system)) throw invalid(`system ${JSON.stringify(alert.system)} must be one of ${SYSTEMS.join(', ')}`);
       if (typeof alert.title !== 'string' || alert.title.trim() === '') throw invalid('title must be a non-empty string');
 
       const content = alertContent(alert, now(), temporalUiUrl, options.namespace ?? 'default');

@@ -13,6 +13,7 @@
  */
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { StreamSpec } from '../../config/pipelines';
+import { identifierProblem, isIdentifier } from '../../config/identifiers';
 
 /** The Parquet-facing type of a column; covers what MySQL tables hold. */
 export type ExtractColumnType =
@@ -31,13 +32,9 @@ export interface ExtractColumn {
   nullable: boolean;
 }
 
-const IDENTIFIER = /^[A-Za-z0-9_$]{1,64}$/;
-
-/** A MySQL table or column name safe to quote with backticks; throws naming what is wrong. */
+/** A MySQL table or column name safe to quote with backticks (config/identifiers.ts); throws naming what is wrong. */
 export function assertIdentifier(value: unknown, what: string): string {
-  if (typeof value !== 'string' || !IDENTIFIER.test(value)) {
-    throw new InvalidIdentifierError(`invalid ${what} ${JSON.stringify(value)}: expected 1-64 letters, digits, _ or $`);
-  }
+  if (!isIdentifier(value)) throw new InvalidIdentifierError(identifierProblem(what, value));
   return value;
 }
 

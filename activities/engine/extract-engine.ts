@@ -24,15 +24,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PoolConnection as CorePoolConnection } from 'mysql2';
 import type { PoolConnection } from 'mysql2/promise';
-import {
-  ACODE_STREAMS,
-  BUCKETS,
-  parseIngestionDate,
-  partitionFileName,
-  partitionPrefix,
-  type BucketRole,
-  type StreamSpec,
-} from '../../config/pipelines';
+import { ACODE_STREAMS, BUCKETS, partitionFileName, partitionPrefix, type BucketRole, type StreamSpec, isSystem, isSourceRole, FIRST_FILE_INDEX } from '../../config/pipelines';
+import { parseIngestionDate } from '../../config/calendar';
 import type { MysqlSources } from '../mysql/mysql-sources';
 import type { TableSyncInput, TableSyncResult } from '../types';
 import { assertIdentifier, discoverColumns, resolveColumns } from './extract-columns';
@@ -43,7 +36,7 @@ import { removeObjectsNotWritten, withdrawSuccessMarker, uploadFile, writeSucces
 import { newAbIdPrefix, type ParquetFileWriter, type ParquetWriterFactory, type ParquetWriterName } from '../parquet/parquet-writer';
 import { createDuckDbWriterFactory } from '../parquet/parquet-writer-duckdb';
 import { createParquetjsWriterFactory } from '../parquet/parquet-writer-parquetjs';
-import { invalidInput } from '../s3/s3-errors';
+import { invalidInput } from '../../config/failures';
 
 export interface SyncProgress {
   rows: number;
@@ -87,8 +80,8 @@ export function streamSpecFor(system: TableSyncInput['system'], stream: string):
 function validateInput(input: TableSyncInput, buckets: Record<BucketRole, string>): void {
   const where = `syncTableToS3 ${JSON.stringify(input)}`;
   if (!input || typeof input !== 'object') throw invalidInput('syncTableToS3: input missing');
-  if (input.system !== 'acode' && input.system !== 'radar') throw invalidInput(`${where}: unknown system`);
-  if (input.role !== 'primary' && input.role !== 'backup') throw invalidInput(`${where}: unknown role`);
+  if (!isSystem(input.system)) throw invalidInput(`${where}: unknown system`);
+  if (!isSourceRole(input.role)) throw invalidInput(`${where}: unknown role`);
   if (!(input.bucket in buckets)) throw invalidInput(`${where}: unknown bucket role ${JSON.stringify(input.bucket)}`);
   try {
     assertIdentifier(input.stream, 'stream (table name)');
@@ -113,7 +106,7 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
   const redact = (text: string) => deps.sources.redact(input, text);
   const maxRows = options.maxRowsPerFile ?? 1_000_000;
   const maxBytes = options.maxSourceBytesPerFile ?? 512 * 1024 * 1024;
-  const firstIndex = system === 'acode' ? 1 : 0;
+  const firstIndex = FIRST_FILE_INDEX[system];
 
   const pool = deps.sources.pool(input);
   const columns = await discoverColumns(pool, stream)

@@ -7,7 +7,8 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { InvalidIdentifierError, SchemaChangeError, TableNotFoundError } from './extract-columns';
-import { classifyMysqlError, describeMysqlError, isNonRetryableFailure } from '../mysql/mysql-errors';
+import { classifyMysqlError, describeMysqlError } from '../mysql/mysql-errors';
+import { failure, invalidInput } from '../../config/failures';
 
 /**
  * A MySQL-side error of a sync of `table` from `source` (a label without
@@ -16,23 +17,18 @@ import { classifyMysqlError, describeMysqlError, isNonRetryableFailure } from '.
 export function mysqlFailure(err: unknown, source: string, table: string, redact: (text: string) => string = (t) => t): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof InvalidIdentifierError) {
-    return ApplicationFailure.create({ type: 'invalid_input', nonRetryable: true, message: err.message });
+    return invalidInput(err.message);
   }
   if (err instanceof SchemaChangeError || err instanceof TableNotFoundError) {
-    return ApplicationFailure.create({ type: 'schema_change', nonRetryable: true, message: `${source}: ${err.message}` });
+    return failure('schema_change', `${source}: ${err.message}`);
   }
   const type = classifyMysqlError(err);
-  return ApplicationFailure.create({
-    type,
-    nonRetryable: isNonRetryableFailure(type),
-    message: `reading ${table} from ${source} failed: ${redact(describeMysqlError(err))}`,
-    cause: err instanceof Error ? err : undefined,
-  });
+  return failure(type, `reading ${table} from ${source} failed: ${redact(describeMysqlError(err))}`, { cause: err });
 }
 
 /** An error of the Parquet writer (e.g. DuckDB out of memory) while writing `table`'s files. */
 export function parquetWriteFailure(err: unknown, table: string): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
   const detail = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-  return ApplicationFailure.create({ type: 'unknown', message: `writing Parquet files of ${table} failed: ${detail}`, cause: err instanceof Error ? err : undefined });
+  return failure('unknown', `writing Parquet files of ${table} failed: ${detail}`, { cause: err });
 }

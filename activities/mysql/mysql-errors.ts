@@ -69,11 +69,6 @@ export function classifyMysqlError(error: unknown): FailureType {
   return 'unknown';
 }
 
-/** Failures a retry cannot fix: credentials, schema and bad input wait for a person or another strategy. */
-export function isNonRetryableFailure(type: string): boolean {
-  return type === 'authentication_failed' || type === 'schema_change' || type === 'invalid_input';
-}
-
 /** One line describing the error, with any of `secrets` blanked out. */
 export function describeMysqlError(error: unknown, secrets: string[] = []): string {
   const e = (error && typeof error === 'object' ? error : {}) as ErrorLike;

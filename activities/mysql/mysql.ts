@@ -6,36 +6,23 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { RowDataPacket } from 'mysql2/promise';
-import type { FailureType } from '../../config/failures';
+import { failure as contractFailure, invalidInput, type FailureType } from '../../config/failures';
 import type { SystemName } from '../../config/pipelines';
-import { classifyMysqlError, describeMysqlError, isNonRetryableFailure } from './mysql-errors';
+import { classifyMysqlError, describeMysqlError } from './mysql-errors';
 import type { MysqlSources } from './mysql-sources';
 import type { ConnectivityResult, DiscoveredColumn, FreshnessResult, Level, MysqlActivities, ReplicationLagResult, SourceRef } from '../types';
-
-export interface LevelThresholds {
-  warnSeconds: number;
-  criticalSeconds: number;
-}
+import { identifierProblem, isIdentifier } from '../../config/identifiers';
+import { FRESHNESS, REPLICATION_LAG, levelOf, type LevelThresholds } from '../../config/thresholds';
 
 export interface MysqlActivitiesDeps {
   sources: MysqlSources;
-  /** MAX(Data_Processamento) age: warn at 12 h, critical at 24 h (seed 003). */
+  /** MAX(Data_Processamento) age; config/thresholds.ts by default. */
   freshness?: LevelThresholds;
-  /** Seconds_Behind_Master: warn at 300 s, critical at 600 s (seed 003). */
+  /** Seconds_Behind_Master; config/thresholds.ts by default. */
   replicationLag?: LevelThresholds;
   /** Default timeout of the connectivity check (30 s). */
   connectivityTimeoutMs?: number;
   now?: () => Date;
-}
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,63}$/;
-
-function invalidInput(message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: 'invalid_input', message, nonRetryable: true });
-}
-
-function levelOf(value: number, t: LevelThresholds): Level {
-  return value >= t.criticalSeconds ? 'critical' : value >= t.warnSeconds ? 'warning' : 'ok';
 }
 
 /** `2025-08-07 03:12:00` (DATETIME, stored in UTC) or a Date → epoch ms. */
@@ -47,8 +34,8 @@ function parseSourceDateTime(value: unknown): number {
 
 export function createMysqlActivities(deps: MysqlActivitiesDeps): MysqlActivities {
   const { sources } = deps;
-  const freshness = deps.freshness ?? { warnSeconds: 12 * 3600, criticalSeconds: 24 * 3600 };
-  const lagThresholds = deps.replicationLag ?? { warnSeconds: 300, criticalSeconds: 600 };
+  const freshness = deps.freshness ?? FRESHNESS;
+  const lagThresholds = deps.replicationLag ?? REPLICATION_LAG;
   const now = deps.now ?? (() => new Date());
 
   const label = (ref: SourceRef): string => {
@@ -63,7 +50,7 @@ export function createMysqlActivities(deps: MysqlActivitiesDeps): MysqlActivitie
     if (err instanceof ApplicationFailure) return err;
     const type: FailureType = classifyMysqlError(err);
     const message = `${label(ref)}: ${what} failed: ${sources.redact(ref, describeMysqlError(err))}`;
-    return ApplicationFailure.create({ type, message, nonRetryable: isNonRetryableFailure(type) });
+    return contractFailure(type, message, { cause: err });
   };
 
   const query = async <T extends RowDataPacket[]>(ref: SourceRef, what: string, sql: string, params: unknown[] = []): Promise<T> => {
@@ -87,24 +74,16 @@ export function createMysqlActivities(deps: MysqlActivitiesDeps): MysqlActivitie
 
   /** Rejects names that are not plain identifiers (invalid_input) and tables the source lacks (schema_change). */
   const checkedTable = async (ref: SourceRef, table: unknown): Promise<string> => {
-    if (typeof table !== 'string' || !IDENTIFIER.test(table)) {
-      throw invalidInput(`${label(ref)}: invalid table name ${JSON.stringify(table)}: expected letters, digits and underscores`);
-    }
+    if (!isIdentifier(table)) throw invalidInput(`${label(ref)}: ${identifierProblem('table name', table)}`);
     const tables = await listTables(ref);
     if (!tables.includes(table)) {
-      throw ApplicationFailure.create({
-        type: 'schema_change',
-        message: `${label(ref)}: table ${table} not found in the source`,
-        nonRetryable: true,
-      });
+      throw contractFailure('schema_change', `${label(ref)}: table ${table} not found in the source`);
     }
     return table;
   };
 
   const checkedColumn = (ref: SourceRef, column: unknown): string => {
-    if (typeof column !== 'string' || !IDENTIFIER.test(column)) {
-      throw invalidInput(`${label(ref)}: invalid column name ${JSON.stringify(column)}: expected letters, digits and underscores`);
-    }
+    if (!isIdentifier(column)) throw invalidInput(`${label(ref)}: ${identifierProblem('column name', column)}`);
     return column;
   };
 
@@ -142,11 +121,7 @@ export function createMysqlActivities(deps: MysqlActivitiesDeps): MysqlActivitie
       if (latest === null || latest === undefined) return { latest: null, lagSeconds: null, level: 'critical' };
       const latestMs = parseSourceDateTime(latest);
       if (Number.isNaN(latestMs)) {
-        throw ApplicationFailure.create({
-          type: 'schema_change',
-          message: `${label(ref)}: ${table}.${column} is not a date/time column (MAX = ${String(latest).slice(0, 40)})`,
-          nonRetryable: true,
-        });
+        throw contractFailure('schema_change', `${label(ref)}: ${table}.${column} is not a date/time column (MAX = ${String(latest).slice(0, 40)})`);
       }
       const lagSeconds = Math.max(0, Math.round((now().getTime() - latestMs) / 1000));
       return { latest: new Date(latestMs).toISOString(), lagSeconds, level: levelOf(lagSeconds, freshness) };
@@ -186,7 +161,7 @@ export function createMysqlActivities(deps: MysqlActivitiesDeps): MysqlActivitie
         const lastError = `${label(ref)}: replication stopped (${state})${errorText ? `: ${errorText}` : ''}`;
         return { ioRunning, sqlRunning, lagSeconds: null, level: 'critical', lastError: sources.redact(ref, lastError.replace(/\s+/g, ' ').slice(0, 500)) };
       }
-      const result: ReplicationLagResult = { ioRunning, sqlRunning, lagSeconds, level: lagSeconds === null ? 'critical' : levelOf(lagSeconds, lagThresholds) };
+      const result: ReplicationLagResult = { ioRunning, sqlRunning, lagSeconds, level: levelOf(lagSeconds, lagThresholds) };
       if (errorText) result.lastError = errorText.replace(/\s+/g, ' ').slice(0, 500);
       return result;
     },

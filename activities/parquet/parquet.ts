@@ -13,7 +13,8 @@
  * metadata) is reported as a non-retryable ApplicationFailure of type
  * 'data_corruption' naming the bucket and key.
  */
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
+import { failure } from '../../config/failures';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { BUCKETS, type BucketRole } from '../../config/pipelines';
 import type { ColumnStats, ParquetActivities, PartitionInspection, PartitionRef } from '../types';
@@ -33,12 +34,7 @@ export const isNumericType = (type: string) => NUMERIC_TYPE.test(type);
 /** The failure for a file that is not readable Parquet. */
 export function corruptParquet(bucket: string, key: string, err: unknown): ApplicationFailure {
   const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-  return ApplicationFailure.create({
-    type: 'data_corruption',
-    nonRetryable: true,
-    message: `corrupted Parquet file s3://${bucket}/${key}: ${reason}`,
-    cause: err instanceof Error ? err : undefined,
-  });
+  return failure('data_corruption', `corrupted Parquet file s3://${bucket}/${key}: ${reason}`, { cause: err });
 }
 
 /** Runs a DuckDB query over one file, turning a read failure into data_corruption naming the key. */

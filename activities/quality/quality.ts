@@ -14,23 +14,14 @@
  * with a memory limit and a spill directory, so memory stays bounded at
  * 50M rows. Unreadable files fail as data_corruption naming the key.
  */
-import { ApplicationFailure } from '@temporalio/common';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  ACODE_FISCAL_TABLE,
-  ACODE_PRODUCTS_TABLE,
-  ACODE_STREAMS,
-  BUCKETS,
-  parseIngestionDate,
-  partitionPrefix,
-  type BucketRole,
-  type SystemName,
-} from '../../config/pipelines';
+import { ACODE_FISCAL_TABLE, ACODE_PRODUCTS_TABLE, ACODE_STREAMS, BUCKETS, partitionPrefix, type BucketRole, type SystemName, isSystem } from '../../config/pipelines';
+import { parseIngestionDate, previousDay } from '../../config/calendar';
 import type { QualityActivities, QualityReport } from '../types';
 import { listPartitionFiles } from '../s3/s3';
-import { invalidInput } from '../s3/s3-errors';
+import { failure, invalidInput } from '../../config/failures';
 import { downloadObjects, withTempDir } from '../s3/s3-download';
 import { checkParquetFiles } from '../parquet/parquet';
 import { footerRowCounts } from '../parquet/parquet-footer';
@@ -66,18 +57,11 @@ interface LandedStream {
   columns: Map<string, string>;
 }
 
-export function previousDay(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - 1);
-  return d.toISOString().slice(0, 10);
-}
 
 function validateInput(input: Parameters<QualityActivities['runQualityGates']>[0], buckets: Record<BucketRole, string>) {
   if (!input || typeof input !== 'object') throw invalidInput('runQualityGates: input missing');
   if (!(input.bucket in buckets)) throw invalidInput(`runQualityGates: unknown bucket role ${JSON.stringify(input.bucket)}`);
-  if (input.system !== 'acode' && input.system !== 'radar') {
-    throw invalidInput(`runQualityGates: unknown system ${JSON.stringify(input.system)}`);
-  }
+  if (!isSystem(input.system)) throw invalidInput(`runQualityGates: unknown system ${JSON.stringify(input.system)}`);
   try {
     parseIngestionDate(input.date);
   } catch (err) {
@@ -97,11 +81,7 @@ async function query(db: DuckDBSession, sql: string, where: string) {
   try {
     return await db.rows(sql);
   } catch (err) {
-    throw ApplicationFailure.create({
-      type: 'data_corruption',
-      nonRetryable: true,
-      message: `reading ${where} failed: ${(err as Error).message.split('\n')[0]}`,
-    });
+    throw failure('data_corruption', `reading ${where} failed: ${(err as Error).message.split('\n')[0]}`);
   }
 }
 

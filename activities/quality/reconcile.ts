@@ -21,11 +21,11 @@
  */
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { ApplicationFailure } from '@temporalio/common';
+import { failure } from '../../config/failures';
 import { createReadStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ACODE_STREAMS, BUCKETS, SUCCESS_MARKER, partitionFileName, type BucketRole, type SystemName } from '../../config/pipelines';
+import { ACODE_STREAMS, BUCKETS, SUCCESS_MARKER, partitionFileName, type BucketRole, type SystemName, partitionPrefix } from '../../config/pipelines';
 import type { ReconcileActivities, ReconcileResult } from '../types';
 import { listPartitionFiles, resolvePartition } from '../s3/s3';
 import { withS3 } from '../s3/s3-errors';
@@ -40,11 +40,6 @@ export interface ReconcileDeps {
   duckdb?: DuckDBLimits;
   /** Primary key per stream; ACODE streams use their config, others default to `id`. */
   primaryKeys?: Record<string, string>;
-}
-
-/** `origin=reconciled/database=bronze_<system>/<stream>/cog_dt_ingestion=YYYY-MM-DD/` */
-export function reconciledPrefix(system: SystemName, stream: string, date: string): string {
-  return `origin=reconciled/database=bronze_${system}/${stream}/cog_dt_ingestion=${date}/`;
 }
 
 /** Lands a partition as view `view`, each row carrying a unique `_order`: source, then file, then row. */
@@ -102,13 +97,10 @@ export function createReconcileActivities(deps: ReconcileDeps): ReconcileActivit
       const backupRef = { ...primaryRef, bucket: 'backup' as const };
       const primary = await listPartitionFiles(s3, primaryRef, buckets);
       const backup = await listPartitionFiles(s3, backupRef, buckets);
-      const outPrefix = reconciledPrefix(system, stream, date);
+      const outPrefix = partitionPrefix(system, stream, date, 'reconciled');
       const location = `s3://${bucket}/${outPrefix}`;
       if (backup.files.length > 0 && !backup.complete) {
-        throw ApplicationFailure.create({
-          type: 'unknown',
-          message: `backup partition s3://${backup.bucket}/${backup.prefix} has no ${SUCCESS_MARKER} marker: still being written`,
-        });
+        throw failure('unknown', `backup partition s3://${backup.bucket}/${backup.prefix} has no ${SUCCESS_MARKER} marker: still being written`);
       }
       if (primary.files.length === 0 && backup.files.length === 0) {
         return { stream, gapsFound: 0, recordsReconciled: 0, duplicatesRemoved: 0, score: 100, location };
@@ -124,19 +116,11 @@ export function createReconcileActivities(deps: ReconcileDeps): ReconcileActivit
           const pCols = await describe(db, 'p');
           const diff = hasPrimary && hasBackup ? schemaDifference(pCols, await describe(db, 'b')) : undefined;
           if (diff) {
-            throw ApplicationFailure.create({
-              type: 'schema_change',
-              nonRetryable: true,
-              message: `${system}/${stream} ${date}: primary and backup schemas differ: ${diff}`,
-            });
+            throw failure('schema_change', `${system}/${stream} ${date}: primary and backup schemas differ: ${diff}`);
           }
           const keyName = keyOf(system, stream);
           if (!pCols.has(keyName)) {
-            throw ApplicationFailure.create({
-              type: 'schema_change',
-              nonRetryable: true,
-              message: `${system}/${stream} ${date}: primary key column ${keyName} not found`,
-            });
+            throw failure('schema_change', `${system}/${stream} ${date}: primary key column ${keyName} not found`);
           }
           const k = sqlIdent(keyName);
           const gapSource = '(_order >> 60) = 1';

@@ -1,11 +1,11 @@
 /**
  * S3 errors turned into the contract's failures: an ApplicationFailure whose
- * type is a FailureType (or 'invalid_input'), with one line naming the
+ * type is an ErrorType (config/failures.ts), with one line naming the
  * operation, bucket and key. Credentials never appear: S3 error messages do
  * not carry them and nothing here prints request headers.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { FailureType } from '../../config/failures';
+import { failure, INVALID_INPUT, type ErrorType } from '../../config/failures';
 
 const AUTH_CODES = new Set([
   'AccessDenied',
@@ -41,14 +41,15 @@ export function isS3NotFound(err: unknown): boolean {
   return MISSING_CODES.has(s3ErrorCode(err)) || s3HttpStatus(err) === 404;
 }
 
-export function classifyS3Failure(err: unknown): { type: FailureType | 'invalid_input'; nonRetryable: boolean } {
+/** The failure type of an S3 error; whether it is retried follows config/failures.ts. */
+export function classifyS3Failure(err: unknown): ErrorType {
   const code = s3ErrorCode(err);
   const status = s3HttpStatus(err);
-  if (AUTH_CODES.has(code) || status === 403) return { type: 'authentication_failed', nonRetryable: false };
-  if (code === 'NoSuchBucket') return { type: 'invalid_input', nonRetryable: true };
-  if (TIMEOUT_CODES.has(code)) return { type: 'connection_timeout', nonRetryable: false };
-  if (NETWORK_CODES.has(code)) return { type: 'network_partition', nonRetryable: false };
-  return { type: 'unknown', nonRetryable: false };
+  if (AUTH_CODES.has(code) || status === 403) return 'authentication_failed';
+  if (code === 'NoSuchBucket') return INVALID_INPUT;
+  if (TIMEOUT_CODES.has(code)) return 'connection_timeout';
+  if (NETWORK_CODES.has(code)) return 'network_partition';
+  return 'unknown';
 }
 
 /** `S3 CopyObject s3://bucket/key failed: SlowDown (HTTP 503): Please reduce your request rate.` as an ApplicationFailure. */
@@ -57,13 +58,7 @@ export function s3Failure(err: unknown, operation: string, bucket: string, key =
   const code = s3ErrorCode(err);
   const status = s3HttpStatus(err);
   const detail = ((err as SdkLikeError)?.message ?? String(err)).split('\n')[0];
-  const { type, nonRetryable } = classifyS3Failure(err);
-  return ApplicationFailure.create({
-    type,
-    nonRetryable,
-    message: `S3 ${operation} s3://${bucket}/${key} failed: ${code}${status ? ` (HTTP ${status})` : ''}: ${detail}`,
-    cause: err instanceof Error ? err : undefined,
-  });
+  return failure(classifyS3Failure(err), `S3 ${operation} s3://${bucket}/${key} failed: ${code}${status ? ` (HTTP ${status})` : ''}: ${detail}`, { cause: err });
 }
 
 /** Runs one S3 call, rethrowing its failure as a classified ApplicationFailure naming bucket and key. */
@@ -73,8 +68,4 @@ export async function withS3<T>(operation: string, bucket: string, key: string, 
   } catch (err) {
     throw s3Failure(err, operation, bucket, key);
   }
-}
-
-export function invalidInput(message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: 'invalid_input', nonRetryable: true, message });
 }

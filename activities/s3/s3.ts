@@ -25,19 +25,13 @@ import {
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { ApplicationFailure } from '@temporalio/common';
-import {
-  BUCKETS,
-  SUCCESS_MARKER,
-  parseIngestionDate,
-  partitionPrefix,
-  quarantinePrefix,
-  type BucketRole,
-  type SystemName,
-} from '../../config/pipelines';
+import { BUCKETS, SUCCESS_MARKER, partitionPrefix, quarantinePrefix, type BucketRole, type SystemName, isSystem, databasePrefix, streamOfPrefix } from '../../config/pipelines';
+import { parseIngestionDate } from '../../config/calendar';
 import type { PartitionListing, PartitionRef, S3Activities } from '../types';
-import { invalidInput, withS3 } from './s3-errors';
+import { withS3 } from './s3-errors';
+import { failure, invalidInput } from '../../config/failures';
 import { reportProgress, throwIfCancelled } from '../activity-progress';
+import { identifierProblem, isIdentifier } from '../../config/identifiers';
 
 export interface S3Deps {
   s3: S3Client;
@@ -55,7 +49,6 @@ export interface StoredObject {
 
 /** CopyObject copies objects up to 5 GiB in one request. */
 const MAX_SINGLE_COPY_BYTES = 5 * 1024 ** 3;
-const SYSTEMS: readonly SystemName[] = ['acode', 'radar'];
 
 /** Every object under a prefix, all pages. */
 export async function listObjects(s3: S3Client, bucket: string, prefix: string): Promise<StoredObject[]> {
@@ -94,10 +87,8 @@ export function resolvePartition(ref: PartitionRef, buckets: Record<BucketRole, 
   const where = `partition ${JSON.stringify(ref)}`;
   if (!ref || typeof ref !== 'object') throw invalidInput('partition reference missing');
   if (!(ref.bucket in buckets)) throw invalidInput(`${where}: unknown bucket role ${JSON.stringify(ref.bucket)}`);
-  if (!SYSTEMS.includes(ref.system)) throw invalidInput(`${where}: unknown system ${JSON.stringify(ref.system)}`);
-  if (typeof ref.stream !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(ref.stream)) {
-    throw invalidInput(`${where}: stream must be a table name ([A-Za-z0-9_.-]+)`);
-  }
+  if (!isSystem(ref.system)) throw invalidInput(`${where}: unknown system ${JSON.stringify(ref.system)}`);
+  if (!isIdentifier(ref.stream)) throw invalidInput(`${where}: ${identifierProblem('stream name', ref.stream)}`);
   try {
     parseIngestionDate(ref.date);
   } catch (err) {
@@ -131,11 +122,7 @@ async function md5OfObject(s3: S3Client, bucket: string, key: string): Promise<s
 /** Copies one object and proves the copy equals the source; throws a classified failure otherwise. */
 async function copyVerified(s3: S3Client, source: StoredObject, from: string, to: string, toKey: string): Promise<void> {
   if (source.size > MAX_SINGLE_COPY_BYTES) {
-    throw ApplicationFailure.create({
-      type: 'unknown',
-      nonRetryable: true,
-      message: `S3 CopyObject s3://${from}/${source.key}: ${source.size} bytes exceeds the 5 GiB single-copy limit`,
-    });
+    throw failure('unknown', `S3 CopyObject s3://${from}/${source.key}: ${source.size} bytes exceeds the 5 GiB single-copy limit`, { final: true });
   }
   await withS3('CopyObject', to, toKey, () =>
     s3.send(
@@ -155,12 +142,11 @@ async function copyVerified(s3: S3Client, source: StoredObject, from: string, to
     verified = (await md5OfObject(s3, from, source.key)) === copyEtag;
   }
   if (!verified) {
-    throw ApplicationFailure.create({
-      type: 'data_corruption',
-      message:
-        `quarantine copy s3://${to}/${toKey} does not match its source s3://${from}/${source.key}: ` +
+    throw failure(
+      'data_corruption',
+      `quarantine copy s3://${to}/${toKey} does not match its source s3://${from}/${source.key}: ` +
         `size ${head.ContentLength} vs ${source.size}, ETag ${copyEtag} vs ${source.etag}`,
-    });
+    );
   }
 }
 
@@ -172,10 +158,7 @@ async function deleteKeys(s3: S3Client, bucket: string, keys: string[]): Promise
     );
     const failed = out.Errors ?? [];
     if (failed.length > 0) {
-      throw ApplicationFailure.create({
-        type: 'unknown',
-        message: `S3 DeleteObjects s3://${bucket}/${failed[0].Key} failed: ${failed[0].Code}: ${failed[0].Message} (${failed.length} keys not deleted)`,
-      });
+      throw failure('unknown', `S3 DeleteObjects s3://${bucket}/${failed[0].Key} failed: ${failed[0].Code}: ${failed[0].Message} (${failed.length} keys not deleted)`);
     }
   }
 }
@@ -187,8 +170,9 @@ export function createS3Activities(deps: S3Deps): S3Activities {
 
   return {
     async listPartition(input: PartitionRef): Promise<PartitionListing> {
-      const { files, complete } = await listPartitionFiles(s3, input, buckets);
+      const { files, complete, bucket, prefix } = await listPartitionFiles(s3, input, buckets);
       return {
+        location: `s3://${bucket}/${prefix}`,
         files: files.map((f) => ({ key: f.key, size: f.size, lastModified: f.lastModified.toISOString() })),
         totalBytes: files.reduce((sum, f) => sum + f.size, 0),
         complete,
@@ -203,11 +187,11 @@ export function createS3Activities(deps: S3Deps): S3Activities {
         throw invalidInput(`findRecentFiles: withinMinutes must be a positive number, got ${JSON.stringify(withinMinutes)}`);
       }
       const since = now() - withinMinutes * 60_000;
-      const databasePrefix = partitionPrefix(system, 'x', date).split('/x/')[0] + '/';
       let count = 0;
-      for (const streamPrefix of await listSubPrefixes(s3, bucket, databasePrefix)) {
-        const partition = `${streamPrefix}cog_dt_ingestion=${date}/`;
-        for (const o of await listObjects(s3, bucket, partition)) {
+      for (const sub of await listSubPrefixes(s3, bucket, databasePrefix(system))) {
+        const stream = streamOfPrefix(system, sub);
+        if (!stream) continue;
+        for (const o of await listObjects(s3, bucket, partitionPrefix(system, stream, date))) {
           if (!isSuccessMarker(o.key) && o.lastModified.getTime() >= since) count += 1;
         }
       }

@@ -8,6 +8,7 @@
 import type { BucketRole } from '../../config/pipelines';
 import type { TableSyncInput, TableSyncResult } from '../../activities/types';
 import type { ConnectionIdentity, RunSync } from './simulator';
+import { utcDay } from '../../config/calendar';
 
 export interface DirectEngineSyncOptions {
   /** One stream to S3, honouring the signal (in the main job: the direct engine's syncTable). */
@@ -20,7 +21,7 @@ export interface DirectEngineSyncOptions {
   onStream?: (connection: ConnectionIdentity, result: TableSyncResult) => void;
 }
 
-const todayUtc = () => new Date().toISOString().slice(0, 10);
+const todayUtc = () => utcDay(new Date());
 
 export function directEngineRunSync(options: DirectEngineSyncOptions): RunSync {
   return async (connection, signal) => {

@@ -1,4 +1,5 @@
-import { parseIngestionDate, partitionFileName, partitionPrefix, quarantinePrefix } from '../../config/pipelines';
+import { partitionFileName, partitionPrefix, quarantinePrefix } from '../../config/pipelines';
+import { parseIngestionDate } from '../../config/calendar';
 
 describe('ingestion dates', () => {
   it('accepts a real calendar day', () => {

@@ -4,7 +4,7 @@
  * one `_SUCCESS`) and exactly the source's keys, none twice; and, after a
  * failed run, no partition is marked complete while data is missing.
  */
-import { ACODE_STREAMS, SUCCESS_MARKER, partitionFileName, partitionPrefix, type BucketRole } from '../../config/pipelines';
+import { ACODE_STREAMS, SUCCESS_MARKER, partitionFileName, partitionPrefix, type BucketRole, FIRST_FILE_INDEX } from '../../config/pipelines';
 import type { Stack } from '../helpers/stack-env';
 import { listKeys, parquetColumn, sorted, sourceKeys } from '../scenarios/landed-data';
 
@@ -39,13 +39,13 @@ export async function measureLandedStream(stack: Stack, bucket: BucketRole, date
 }
 
 /** ACODE's files are numbered from 001 (file_<stream>_001.parquet), as in the production layout. */
-const ACODE_FIRST_FILE_INDEX = 1;
+
 
 /** The object names a complete partition of `rows` rows has, at `maxRowsPerFile` rows a file. */
 export function expectedPartitionKeys(stream: string, date: string, rows: number, maxRowsPerFile: number): string[] {
   const prefix = partitionPrefix('acode', stream, date);
   const files = Math.max(1, Math.ceil(rows / maxRowsPerFile));
-  const names = Array.from({ length: files }, (_, i) => prefix + partitionFileName('acode', stream, ACODE_FIRST_FILE_INDEX + i));
+  const names = Array.from({ length: files }, (_, i) => prefix + partitionFileName('acode', stream, FIRST_FILE_INDEX.acode + i));
   return [...names, prefix + SUCCESS_MARKER].sort();
 }
 

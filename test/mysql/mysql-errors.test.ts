@@ -1,4 +1,4 @@
-import { classifyMysqlError, describeMysqlError, isNonRetryableFailure } from '../../activities/mysql/mysql-errors';
+import { classifyMysqlError, describeMysqlError } from '../../activities/mysql/mysql-errors';
 
 const err = (fields: Record<string, unknown>) => Object.assign(new Error(String(fields.message ?? 'x')), fields);
 
@@ -32,14 +32,6 @@ test('an AggregateError is classified by its first known cause', () => {
 test('non-errors are unknown', () => {
   expect(classifyMysqlError(undefined)).toBe('unknown');
   expect(classifyMysqlError('boom')).toBe('unknown');
-});
-
-test('authentication, schema and input failures are not retried; outages are', () => {
-  expect(isNonRetryableFailure('authentication_failed')).toBe(true);
-  expect(isNonRetryableFailure('schema_change')).toBe(true);
-  expect(isNonRetryableFailure('invalid_input')).toBe(true);
-  expect(isNonRetryableFailure('primary_db_down')).toBe(false);
-  expect(isNonRetryableFailure('connection_timeout')).toBe(false);
 });
 
 test('descriptions are one line, carry the code and blank out secrets', () => {

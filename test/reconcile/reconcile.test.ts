@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startS3Env, type S3Env } from '../helpers/s3-env';
-import { createReconcileActivities, reconciledPrefix } from '../../activities/quality/reconcile';
+import { createReconcileActivities } from '../../activities/quality/reconcile';
 import { listObjects } from '../../activities/s3/s3';
 import { openDuckDB, sqlString } from '../../activities/parquet/duckdb-session';
 import { withTempDir } from '../../activities/s3/s3-download';
@@ -54,7 +54,7 @@ test('primary missing 1 % of the backup rows and holding duplicates: exactly tho
 
   const activities = createReconcileActivities({ s3: env.s3 });
   const result = await activities.reconcilePartition({ system: 'acode', stream: S, date });
-  const outPrefix = reconciledPrefix('acode', S, date);
+  const outPrefix = partitionPrefix('acode', S, date, 'reconciled');
   expect(result).toEqual({
     stream: S,
     gapsFound: 100,
@@ -107,7 +107,7 @@ test('different schemas between primary and backup fail as schema_change naming 
   expect(err).toBeInstanceOf(ApplicationFailure);
   expect(err.type).toBe('schema_change');
   expect(err.message).toContain('ACODE_Val_Total is DECIMAL(15,2) in primary, DOUBLE in backup');
-  expect(await listObjects(env.s3, env.buckets.bronze, reconciledPrefix('acode', S, date))).toEqual([]);
+  expect(await listObjects(env.s3, env.buckets.bronze, partitionPrefix('acode', S, date, 'reconciled'))).toEqual([]);
 });
 
 test('an unfinished backup partition (no _SUCCESS) is not read', async () => {

@@ -76,7 +76,7 @@ describe('listPartition', () => {
     const err2 = await activities
       .listPartition({ bucket: 'bronze', system: 'acode', stream: '../etc', date: '2024-02-01' })
       .catch((e) => e);
-    expect(err2.message).toMatch(/stream must be a table name/);
+    expect(err2.message).toMatch(/invalid stream name "..\/etc": expected 1-64 letters, digits or underscores/);
   });
 });
 

@@ -7,7 +7,6 @@
  * lost a file the backup still has.
  */
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { reconciledPrefix } from '../../activities/quality/reconcile';
 import { partitionPrefix, quarantinePrefix, SUCCESS_MARKER } from '../../config/pipelines';
 import { reconciliationId, recoveryId } from '../../workflows/ids';
 import type { ReconciliationResult } from '../../workflows/reconciliation';
@@ -174,7 +173,7 @@ describe('reconciliation', () => {
     expect(result.score).toBe(100);
 
     for (const stream of ACODE_STREAM_NAMES) {
-      const prefix = reconciledPrefix('acode', stream, date);
+      const prefix = partitionPrefix('acode', stream, date, 'reconciled');
       expect(await listKeys(stack.s3, stack.buckets.bronze, `${prefix}${SUCCESS_MARKER}`)).toHaveLength(1);
       const reconciled = sorted(await parquetColumn(stack.s3, stack.buckets.bronze, prefix));
       expect(reconciled).toEqual(sorted(await sourceKeys(stack.sources, 'primary', stream)));

@@ -1,5 +1,5 @@
 import { acodeDailySyncId, dailySyncId, healthMonitorId, radarDailySyncId, recoveryId, SCHEDULE_IDS } from '../../workflows/ids';
-import { previousDay, utcDay } from '../../workflows/calendar';
+import { previousDay, utcDay } from '../../config/calendar';
 import { parseDuration, resolveTimings, DEFAULT_TIMINGS } from '../../workflows/timings';
 
 describe('workflow ids', () => {
