@@ -1,0 +1,171 @@
+/**
+ * The environment of the fast workflow tests: the real workflows (workflows/index.ts)
+ * on the local Temporal service with time skipping, run by a worker whose
+ * activities are stand-ins (test/helpers/standin-activities.ts).
+ * One environment per test file; each test installs its own scripted stand-ins with
+ * `use(overrides)` and `cleanup()` (afterEach) terminates whatever it left running.
+ *
+ * `captureHistory(handle, name)` saves the run's history as a fixture when
+ * CAPTURE_HISTORIES=1 (test/replay/capture-histories.ts); otherwise it does nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Client, Connection, WorkflowNotFoundError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { startLocalTemporal, type LocalTemporal } from '../../../local/temporal/server';
+import { cachedWorkflowBundle } from './workflow-bundle';
+import { WORKFLOW_ID_SUFFIX } from '../../replay/fixtures';
+import { historyToJSON, type History } from '../../replay/history-json';
+import { ACTIVITY_NAMES, standinActivities, type Overrides, type Standins } from '../../helpers/standin-activities';
+
+export const WORKFLOWS_PATH = path.resolve(__dirname, '../../../workflows/index.ts');
+/** A date whose reconciliation pins the clock; nothing else uses it. */
+export const PIN_DATE = '1999-01-01';
+
+export interface FastEnv {
+  client: Client;
+  /** Installs fresh stand-ins for the next workflows, healthy except for the overrides. */
+  use(overrides?: Overrides): Standins;
+  start(workflowType: string, input: unknown, workflowId: string): Promise<WorkflowHandleWithFirstExecutionRunId>;
+  /** Stops time skipping until released: a reconciliation of PIN_DATE is held in its first activity. */
+  pinClock(): Promise<{ release(): Promise<void> }>;
+  /** Terminates every workflow still running on this environment's task queue and lets held calls go. */
+  cleanup(): Promise<void>;
+  teardown(): Promise<void>;
+}
+
+/** Temporal's runtime logging errors only (TEMPORAL_TEST_LOG_LEVEL=WARN for more), as test/helpers/temporal-env.ts installs it. */
+export function quietRuntime(): void {
+  try {
+    const level = (process.env.TEMPORAL_TEST_LOG_LEVEL as 'WARN' | undefined) ?? 'ERROR';
+    Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: level, other: 'ERROR' }), forward: {} } } });
+  } catch {
+    // A runtime is already installed in this process: keep it.
+  }
+}
+
+/**
+ * As test/helpers/temporal-env.ts (the local service with time skipping, or
+ * TEMPORAL_ADDRESS; a worker on a unique task queue; a client), with the workflow
+ * bundle shared by every fast test file (workflow-bundle.ts) instead of one per file.
+ */
+export async function startFastEnv(): Promise<FastEnv> {
+  quietRuntime();
+  let current = standinActivities();
+  const dispatch: Record<string, (input: unknown) => Promise<unknown>> = {};
+  for (const name of ACTIVITY_NAMES) {
+    dispatch[name] = (input: unknown) => (current.activities[name] as (input: unknown) => Promise<unknown>)(input);
+  }
+  const external = process.env.TEMPORAL_ADDRESS;
+  const service: LocalTemporal | undefined = external ? undefined : await startLocalTemporal({ port: 0, timeSkipping: true });
+  const address = external ?? (service as LocalTemporal).address;
+  const taskQueue = `fast-${randomUUID()}`;
+  const [workflowBundle, nativeConnection, connection] = await Promise.all([
+    cachedWorkflowBundle(WORKFLOWS_PATH),
+    NativeConnection.connect({ address }),
+    Connection.connect({ address }),
+  ]);
+  const worker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue, workflowBundle, activities: dispatch, shutdownGraceTime: '1s' });
+  const running = worker.run();
+  const client = new Client({ connection, namespace: 'default' });
+  const start = (workflowType: string, args: unknown[], workflowId: string) => client.workflow.start(workflowType, { args, workflowId, taskQueue });
+  let pins = 0;
+  return {
+    client,
+    use(overrides) {
+      current = standinActivities({ overrides });
+      return current;
+    },
+    start: (workflowType, input, workflowId) => start(workflowType, [input], workflowId),
+    async pinClock() {
+      const held = current.hold('reconcilePartition', (input: { date?: string }) => input.date === PIN_DATE);
+      const handle = await start('reconciliation', [{ system: 'radar', date: PIN_DATE, streams: ['clock_pin'] }], `clock-pin-${++pins}`);
+      await held.reached;
+      return {
+        async release() {
+          held.release();
+          await handle.result();
+        },
+      };
+    },
+    async cleanup() {
+      current.releaseAll();
+      for await (const run of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
+        await client.workflow
+          .getHandle(run.workflowId, run.runId)
+          .terminate('test over')
+          .catch((err) => {
+            if (!(err instanceof WorkflowNotFoundError)) throw err;
+          });
+      }
+    },
+    async teardown() {
+      current.releaseAll();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+      await connection.close();
+      await nativeConnection.close();
+      await service?.shutdown();
+    },
+  };
+}
+
+/** Every event's attributes of one kind, e.g. 'startChildWorkflowExecutionInitiatedEventAttributes'. */
+export function attributesOf<K extends keyof temporal.api.history.v1.IHistoryEvent>(history: History, key: K): NonNullable<temporal.api.history.v1.IHistoryEvent[K]>[] {
+  return (history.events ?? []).map((e) => e[key]).filter((a): a is NonNullable<typeof a> => a != null);
+}
+
+export interface ChildStart {
+  workflowType: string;
+  workflowId: string;
+  /** ABANDON, TERMINATE or REQUEST_CANCEL (unset is Temporal's default, TERMINATE). */
+  parentClosePolicy: string;
+}
+
+/** The child workflows a run started, in order, read from its history. */
+export async function childStarts(handle: WorkflowHandle): Promise<ChildStart[]> {
+  const history = await handle.fetchHistory();
+  return attributesOf(history, 'startChildWorkflowExecutionInitiatedEventAttributes').map((a) => ({
+    workflowType: a.workflowType?.name ?? '',
+    workflowId: a.workflowId ?? '',
+    parentClosePolicy: a.parentClosePolicy ? temporal.api.enums.v1.ParentClosePolicy[a.parentClosePolicy].replace('PARENT_CLOSE_POLICY_', '') : 'TERMINATE',
+  }));
+}
+
+/**
+ * With CAPTURE_HISTORIES=1, saves the run's history as the fixture `name`
+ * (historyToJSON) and its workflow id beside it, in CAPTURE_HISTORIES_DIR, the
+ * folder test/replay/capture-histories.ts gathers the fixtures from.
+ */
+export async function captureHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  if (process.env.CAPTURE_HISTORIES !== '1') return;
+  const dir = process.env.CAPTURE_HISTORIES_DIR;
+  if (!dir) throw new Error('CAPTURE_HISTORIES_DIR is not set: capture with `npx tsx test/replay/capture-histories.ts`');
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, `${name}.json`), `${historyToJSON(await handle.fetchHistory())}\n`);
+  await writeFile(path.join(dir, `${name}${WORKFLOW_ID_SUFFIX}`), handle.workflowId);
+}
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/**
+ * Resolves with the first event of a run's history matching `predicate`, already
+ * written or to come: long-polls the history (waitNewEvent), no sleeping.
+ */
+export async function waitForEvent(client: Client, workflowId: string, predicate: (event: HistoryEvent) => boolean): Promise<HistoryEvent> {
+  let nextPageToken: Uint8Array | undefined;
+  for (;;) {
+    const page = await client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId }, waitNewEvent: true, nextPageToken });
+    const found = page.history?.events?.find(predicate);
+    if (found) return found;
+    if (!page.nextPageToken || page.nextPageToken.length === 0) throw new Error(`${workflowId} closed without the event awaited`);
+    nextPageToken = page.nextPageToken;
+  }
+}
+
+/** Milliseconds between two ISO timestamps. */
+export function msBetween(from: string, to: string): number {
+  return Date.parse(to) - Date.parse(from);
+}
