@@ -25,7 +25,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { ACODE_FISCAL_TABLE, partitionFileName, partitionPrefix } from '../config/pipelines';
 import { createMysqlSources } from '../activities/mysql/mysql-sources';
 import { syncTable } from '../activities/engine/extract-engine';
-import { uploadFile } from '../activities/engine/extract-partition';
+import { uploadFile } from '../activities/s3/partition-writes';
 import { createReconcileActivities } from '../activities/quality/reconcile';
 import { startMariaDbPair } from '../local/mariadb/pair';
 import { loadAcodeSample } from '../local/sampledata/load-sample-data';

@@ -8,15 +8,19 @@
  * defaults its date to its own UTC day.
  */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
-import type { SyncEngine, SystemName } from '../config/pipelines';
-import { SCHEDULE_IDS } from '../workflows/ids';
+import { SYSTEMS, type SyncEngine, type SystemName } from '../config/pipelines';
+import { acodeDailySync } from '../workflows/acode-daily-sync';
+import { SCHEDULE_IDS, scheduledRunId } from '../workflows/ids';
+import { radarDailySync } from '../workflows/radar-daily-sync';
 import type { ClientSettings } from './connection';
-import { SYSTEMS } from '../config/pipelines';
 
 export interface ScheduleApplied {
   scheduleId: string;
   action: 'created' | 'updated';
 }
+
+/** The workflow each system's daily schedule starts. */
+const DAILY_SYNCS = { acode: acodeDailySync, radar: radarDailySync } as const satisfies Record<SystemName, unknown>;
 
 const CATCHUP_WINDOW_MS = 4 * 60 * 60 * 1000;
 
@@ -26,8 +30,9 @@ export function dailyScheduleOptions(system: SystemName, settings: ClientSetting
     spec: { calendars: [{ hour: 2, minute: 0 }], timezone: 'UTC' },
     action: {
       type: 'startWorkflow',
-      workflowType: system === 'acode' ? 'acodeDailySync' : 'radarDailySync',
-      workflowId: system === 'acode' ? 'acode-daily' : 'radar-daily',
+      workflowType: DAILY_SYNCS[system],
+      // A launcher id: the run hands the day to the day's own id (workflows/one-run-per-day.ts).
+      workflowId: scheduledRunId(system),
       taskQueue: settings.taskQueue,
       args: [{ engine }],
     },

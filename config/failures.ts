@@ -21,8 +21,11 @@ export type FailureType = (typeof FAILURE_TYPES)[number];
 /** The error type of input that can never succeed: refused before any I/O, never retried. */
 export const INVALID_INPUT = 'invalid_input';
 
+/** A second start of work that already ran or runs (a day's sync): refused, nothing to recover. */
+export const DUPLICATE_RUN = 'duplicate_run';
+
 /** Every `type` an activity or workflow failure carries. */
-export type ErrorType = FailureType | typeof INVALID_INPUT;
+export type ErrorType = FailureType | typeof INVALID_INPUT | typeof DUPLICATE_RUN;
 
 /**
  * Whether retrying the same call can succeed. Read by the activity retry
@@ -41,6 +44,7 @@ export const RETRYABLE: Readonly<Record<ErrorType, boolean>> = {
   stale_data: true,
   unknown: true,
   invalid_input: false,
+  duplicate_run: false,
 };
 
 /** The types no retry can fix, for `nonRetryableErrorTypes`. */

@@ -103,6 +103,16 @@ export const ACODE_STREAMS: StreamSpec[] = [
 
 export const ACODE_STREAM_NAMES: readonly string[] = ACODE_STREAMS.map((s) => s.name);
 
+/** The declared stream of a system (ACODE's three; Radar's tables are discovered from the source), or undefined. */
+export function declaredStream(system: SystemName, stream: string): StreamSpec | undefined {
+  return system === 'acode' ? ACODE_STREAMS.find((s) => s.name === stream) : undefined;
+}
+
+/** The key rows of a stream are de-duplicated by: the declared one, else the `id` Airbyte's Radar connection uses. */
+export function primaryKeyOf(system: SystemName, stream: string): string {
+  return declaredStream(system, stream)?.primaryKey ?? 'id';
+}
+
 /** Radar tables whose failure aborts the run with a critical alert (seed 002/004). */
 export const RADAR_CRITICAL_TABLES = ['store', 'product', 'user_access', 'brand_metrics_average'] as const;
 

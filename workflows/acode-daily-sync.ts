@@ -24,10 +24,11 @@ import {
 } from './acode-sync-steps';
 import { utcDay } from '../config/calendar';
 import { failureMessageOf, failureOf, failureTypeOf, isInvalidInput } from './failure-classification';
-import { acodeDailySyncId } from './ids';
+import { acodeDailySyncId, runsUnderOwnId } from './ids';
 import { parseAcodeDailySyncInput, type AcodeDailySyncInput } from './inputs';
 import { handOverToRecovery } from './recovery-handoff';
 import { severityForSyncFailure } from './policy';
+import { runAsTheDaysSync } from './one-run-per-day';
 
 export interface AcodeDailySyncResult {
   system: 'acode';
@@ -44,6 +45,8 @@ type Stage = 'health_check' | 'sync' | 'validation';
 export async function acodeDailySync(input: AcodeDailySyncInput = {}): Promise<AcodeDailySyncResult> {
   const params = parseAcodeDailySyncInput(input, utcDay(new Date()));
   const { date, source, engine, streams, timings } = params;
+  const dayId = acodeDailySyncId(date, source);
+  if (!runsUnderOwnId(workflowInfo().workflowId, dayId)) return runAsTheDaysSync(acodeDailySync, dayId, { ...input, date });
   const proxies = activityProxies(timings);
   const started = Date.now();
   let stage: Stage = 'health_check';

@@ -41,3 +41,27 @@ export function recoveryId(system: SystemName, failureType: FailureType, date: s
 export function reconciliationId(system: SystemName, date: string): string {
   return `reconciliation-${system}-${date}`;
 }
+
+/**
+ * `acode-daily-scheduled`: the id a daily schedule starts its runs under
+ * (Temporal appends the fire time). Such a run is a launcher: it runs the
+ * day's sync under the day's own id (runAsTheDaysSync).
+ */
+export function scheduledRunId(system: SystemName): string {
+  return `${system}-daily-scheduled`;
+}
+
+/** `<recovery id>-<source>-sync-<n>`: the n-th sync a recovery runs itself, outside the day's own id. */
+export function recoverySyncId(recoveryWorkflowId: string, source: SourceRole, n: number): string {
+  return `${recoveryWorkflowId}-${source}-sync-${n}`;
+}
+
+/** `<recovery id>-reconciliation`: the reconciliation a recovery that used the backup runs. */
+export function recoveryReconciliationId(recoveryWorkflowId: string): string {
+  return `${recoveryWorkflowId}-reconciliation`;
+}
+
+/** Whether a daily sync may run under `workflowId` itself: the day's own id, or a recovery's own sync. */
+export function runsUnderOwnId(workflowId: string, dayId: string): boolean {
+  return workflowId === dayId || /^recovery-.+-(primary|backup)-sync-\d+$/.test(workflowId);
+}

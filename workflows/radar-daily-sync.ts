@@ -16,11 +16,12 @@ import { raiseAlert } from './alerting';
 import { previousDay, utcDay } from '../config/calendar';
 import type { Timings } from './timings';
 import { failureMessageOf, failureOf, failureTypeOf, isInvalidInput } from './failure-classification';
-import { radarDailySyncId } from './ids';
+import { radarDailySyncId, runsUnderOwnId } from './ids';
 import { invalidInput, parseRadarDailySyncInput, type RadarDailySyncInput } from './inputs';
 import { volumeChange, volumeChangeExceeded } from './policy';
 import { handOverToRecovery } from './recovery-handoff';
 import { measureVolume, syncRadarTablesAirbyte, syncRadarTablesDirect, type RadarTableOutcome } from './radar-sync-steps';
+import { runAsTheDaysSync } from './one-run-per-day';
 
 export interface RadarDailySyncResult {
   system: 'radar';
@@ -39,6 +40,8 @@ export interface RadarDailySyncResult {
 export async function radarDailySync(input: RadarDailySyncInput = {}): Promise<RadarDailySyncResult> {
   const params = parseRadarDailySyncInput(input, utcDay(new Date()));
   const { date, engine, timings } = params;
+  const dayId = radarDailySyncId(date);
+  if (!runsUnderOwnId(workflowInfo().workflowId, dayId)) return runAsTheDaysSync(radarDailySync, dayId, { ...input, date });
   const proxies = activityProxies(timings);
   const started = Date.now();
   const longRunWatch = watchLongRun(proxies, timings, date);

@@ -11,6 +11,7 @@ import type { FailureType } from '../config/failures';
 import type { SyncEngine, SystemName } from '../config/pipelines';
 import { recoveryId } from './ids';
 import type { RecoveryInput } from './inputs';
+import { recovery } from './recovery';
 
 export interface RecoveryHandoff {
   system: SystemName;
@@ -33,7 +34,7 @@ export async function handOverToRecovery(handoff: RecoveryHandoff): Promise<{ wo
     ...(handoff.timings ? { timings: handoff.timings as RecoveryInput['timings'] } : {}),
   };
   try {
-    await startChild('recovery', { workflowId, args: [input], parentClosePolicy: ParentClosePolicy.ABANDON });
+    await startChild(recovery, { workflowId, args: [input], parentClosePolicy: ParentClosePolicy.ABANDON });
     return { workflowId, alreadyRunning: false };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, alreadyRunning: true };

@@ -10,6 +10,9 @@ import { failureMessageOf, failureTypeOf } from './failure-classification';
 import type { AcodeDailySyncInput, OperatorDecision, RadarDailySyncInput, RecoveryParams } from './inputs';
 import { backoffSchedule, escalationAfterRetries, strategyFor, type RecoveryStrategy } from './policy';
 import type { RecoveryTracker } from './recovery-progress';
+import { recoverySyncId } from './ids';
+import { acodeDailySync } from './acode-daily-sync';
+import { radarDailySync } from './radar-daily-sync';
 
 export type StrategyEnd =
   | { kind: 'recovered'; usedBackup: boolean }
@@ -30,15 +33,15 @@ export interface RecoveryContext {
 /** Runs the day's sync from a source as a child, without its own recovery hand-off. */
 async function runChildSync(ctx: RecoveryContext, source: SourceRole): Promise<void> {
   const { system, date, engine, rawTimings } = ctx.params;
-  const workflowId = `${workflowInfo().workflowId}-${source}-sync-${ctx.nextSyncNumber()}`;
+  const workflowId = recoverySyncId(workflowInfo().workflowId, source, ctx.nextSyncNumber());
   const timings = rawTimings ? { timings: rawTimings as AcodeDailySyncInput['timings'] } : {};
   ctx.tracker.record('sync_started', `${workflowId} (${engine})`);
   if (system === 'acode') {
     const args: AcodeDailySyncInput = { date, source, engine, recoverOnFailure: false, ...timings };
-    await executeChild('acodeDailySync', { workflowId, args: [args] });
+    await executeChild(acodeDailySync, { workflowId, args: [args] });
   } else {
     const args: RadarDailySyncInput = { date, engine, recoverOnFailure: false, ...timings };
-    await executeChild('radarDailySync', { workflowId, args: [args] });
+    await executeChild(radarDailySync, { workflowId, args: [args] });
   }
   ctx.tracker.record('sync_succeeded', workflowId);
 }

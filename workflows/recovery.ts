@@ -31,6 +31,8 @@ import {
   type StrategyEnd,
 } from './recovery-strategies';
 import type { ReconciliationResult } from './reconciliation';
+import { recoveryReconciliationId } from './ids';
+import { reconciliation } from './reconciliation';
 
 /** More hand-overs than this means the strategies are going round in circles. */
 export const MAX_STRATEGY_ROUNDS = 6;
@@ -156,12 +158,12 @@ function runStrategy(ctx: RecoveryContext, strategy: RecoveryStrategy, why: stri
 /** Post-recovery reconciliation of the date; its failure is reported, it does not undo the recovery. */
 async function reconcileAfterBackup(ctx: RecoveryContext): Promise<ReconciliationResult | undefined> {
   const { system, date } = ctx.params;
-  const workflowId = `${workflowInfo().workflowId}-reconciliation`;
+  const workflowId = recoveryReconciliationId(workflowInfo().workflowId);
   ctx.tracker.record('reconciliation_started', workflowId);
   try {
-    const result = await executeChild('reconciliation', { workflowId, args: [{ system, date }] });
+    const result = await executeChild(reconciliation, { workflowId, args: [{ system, date }] });
     ctx.tracker.record('reconciled', `${result.recordsReconciled} records, ${result.gapsFound} gaps, score ${result.score}`);
-    return result as ReconciliationResult;
+    return result;
   } catch (err) {
     ctx.tracker.record('reconciliation_failed', failureMessageOf(err));
     return undefined;

@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PoolConnection as CorePoolConnection } from 'mysql2';
 import type { PoolConnection } from 'mysql2/promise';
-import { ACODE_STREAMS, BUCKETS, partitionFileName, partitionPrefix, type BucketRole, type StreamSpec, isSystem, isSourceRole, FIRST_FILE_INDEX } from '../../config/pipelines';
+import { ACODE_STREAMS, BUCKETS, partitionFileName, partitionPrefix, type BucketRole, type StreamSpec, isSystem, isSourceRole, FIRST_FILE_INDEX, declaredStream } from '../../config/pipelines';
 import { parseIngestionDate } from '../../config/calendar';
 import type { MysqlSources } from '../mysql/mysql-sources';
 import type { TableSyncInput, TableSyncResult } from '../types';
@@ -32,7 +32,7 @@ import { assertIdentifier, discoverColumns, resolveColumns } from './extract-col
 import { mysqlFailure, parquetWriteFailure } from './extract-failures';
 import { sliceCsvChunk, type CsvChunk } from './extract-row-packets';
 import { csvChunks, rowBatches } from './extract-row-source';
-import { removeObjectsNotWritten, withdrawSuccessMarker, uploadFile, writeSuccessMarker } from './extract-partition';
+import { removeObjectsNotWritten, withdrawSuccessMarker, uploadFile, writeSuccessMarker } from '../s3/partition-writes';
 import { newAbIdPrefix, type ParquetFileWriter, type ParquetWriterFactory, type ParquetWriterName } from '../parquet/parquet-writer';
 import { createDuckDbWriterFactory } from '../parquet/parquet-writer-duckdb';
 import { createParquetjsWriterFactory } from '../parquet/parquet-writer-parquetjs';
@@ -73,7 +73,7 @@ export interface SyncDeps {
 
 /** The stream's spec: ACODE's from config; any other table carries the columns the source has. */
 export function streamSpecFor(system: TableSyncInput['system'], stream: string): StreamSpec {
-  const known = system === 'acode' ? ACODE_STREAMS.find((s) => s.name === stream) : undefined;
+  const known = declaredStream(system, stream);
   return known ?? { name: stream, primaryKey: 'id', columns: [], critical: false };
 }
 

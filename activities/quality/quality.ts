@@ -17,7 +17,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ACODE_FISCAL_TABLE, ACODE_PRODUCTS_TABLE, ACODE_STREAMS, BUCKETS, partitionPrefix, type BucketRole, type SystemName, isSystem } from '../../config/pipelines';
+import { ACODE_FISCAL_TABLE, ACODE_PRODUCTS_TABLE, ACODE_STREAMS, BUCKETS, partitionPrefix, type BucketRole, type SystemName, isSystem, primaryKeyOf, ACODE_STREAM_NAMES } from '../../config/pipelines';
 import { parseIngestionDate, previousDay } from '../../config/calendar';
 import type { QualityActivities, QualityReport } from '../types';
 import { listPartitionFiles } from '../s3/s3';
@@ -88,14 +88,14 @@ async function query(db: DuckDBSession, sql: string, where: string) {
 export function createQualityActivities(deps: QualityDeps): QualityActivities {
   const buckets = deps.buckets ?? { ...BUCKETS };
   const keyOf = (system: SystemName, stream: string) =>
-    deps.primaryKeys?.[stream] ?? (system === 'acode' ? ACODE_STREAMS.find((s) => s.name === stream)?.primaryKey : undefined) ?? 'id';
+    deps.primaryKeys?.[stream] ?? primaryKeyOf(system, stream);
 
   return {
     async runQualityGates(input): Promise<QualityReport> {
       validateInput(input, buckets);
       const { bucket: role, system, date, sourceRowCounts } = input;
       const streams = [
-        ...new Set([...(system === 'acode' ? ACODE_STREAMS.map((s) => s.name) : []), ...Object.keys(sourceRowCounts)]),
+        ...new Set([...(system === 'acode' ? ACODE_STREAM_NAMES : []), ...Object.keys(sourceRowCounts)]),
       ];
       if (streams.length === 0) throw invalidInput(`runQualityGates: sourceRowCounts names no stream of ${system}`);
       const bucket = buckets[role];

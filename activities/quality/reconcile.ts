@@ -19,16 +19,14 @@
  * Memory stays bounded: files are streamed to a temp directory, DuckDB runs
  * with a memory limit and spills to that directory.
  */
-import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { failure } from '../../config/failures';
-import { createReadStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ACODE_STREAMS, BUCKETS, SUCCESS_MARKER, partitionFileName, type BucketRole, type SystemName, partitionPrefix } from '../../config/pipelines';
+import { ACODE_STREAMS, BUCKETS, SUCCESS_MARKER, partitionFileName, type BucketRole, type SystemName, partitionPrefix, primaryKeyOf } from '../../config/pipelines';
 import type { ReconcileActivities, ReconcileResult } from '../types';
 import { listPartitionFiles, resolvePartition } from '../s3/s3';
-import { withS3 } from '../s3/s3-errors';
+import { uploadFile, withdrawSuccessMarker, writeSuccessMarker } from '../s3/partition-writes';
 import { downloadObjects, withTempDir } from '../s3/s3-download';
 import { checkParquetFiles } from '../parquet/parquet';
 import { openDuckDB, sqlFileList, sqlIdent, sqlString, type DuckDBLimits, type DuckDBSession } from '../parquet/duckdb-session';
@@ -78,17 +76,11 @@ function schemaDifference(primary: Map<string, string>, backup: Map<string, stri
   return diffs.length ? diffs.join('; ') : undefined;
 }
 
-async function uploadFile(s3: S3Client, bucket: string, key: string, path: string): Promise<void> {
-  await withS3('Upload', bucket, key, () =>
-    new Upload({ client: s3, params: { Bucket: bucket, Key: key, Body: createReadStream(path) }, queueSize: 2 }).done(),
-  );
-}
-
 export function createReconcileActivities(deps: ReconcileDeps): ReconcileActivities {
   const { s3 } = deps;
   const buckets = deps.buckets ?? { ...BUCKETS };
   const keyOf = (system: SystemName, stream: string) =>
-    deps.primaryKeys?.[stream] ?? (system === 'acode' ? ACODE_STREAMS.find((s) => s.name === stream)?.primaryKey : undefined) ?? 'id';
+    deps.primaryKeys?.[stream] ?? primaryKeyOf(system, stream);
 
   return {
     async reconcilePartition({ system, stream, date }): Promise<ReconcileResult> {
@@ -159,13 +151,10 @@ export function createReconcileActivities(deps: ReconcileDeps): ReconcileActivit
           );
 
           const dataKey = outPrefix + partitionFileName(system, stream, 0);
-          const markerKey = outPrefix + SUCCESS_MARKER;
-          await withS3('DeleteObject', bucket, markerKey, () => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: markerKey })));
+          await withdrawSuccessMarker(s3, bucket, outPrefix);
           reportProgress({ stage: 'reconcile-upload', stream, bytes: (await stat(outFile)).size });
           await uploadFile(s3, bucket, dataKey, outFile);
-          await withS3('PutObject', bucket, markerKey, () =>
-            s3.send(new PutObjectCommand({ Bucket: bucket, Key: markerKey, Body: new Uint8Array(0), ContentLength: 0 })),
-          );
+          await writeSuccessMarker(s3, bucket, outPrefix);
           return {
             stream,
             gapsFound: gapKeys,

@@ -150,7 +150,8 @@ async function copyVerified(s3: S3Client, source: StoredObject, from: string, to
   }
 }
 
-async function deleteKeys(s3: S3Client, bucket: string, keys: string[]): Promise<void> {
+/** Deletes keys in batches of 1000; any key S3 refuses fails the call naming it. */
+export async function deleteKeys(s3: S3Client, bucket: string, keys: string[]): Promise<void> {
   for (let i = 0; i < keys.length; i += 1000) {
     const batch = keys.slice(i, i + 1000);
     const out = await withS3('DeleteObjects', bucket, batch[0], () =>

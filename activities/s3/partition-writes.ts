@@ -1,6 +1,6 @@
 /**
- * The S3 side of a direct sync. Nothing complete is lost before its
- * replacement lands:
+ * Writing a partition, for every writer (the direct engine, reconciliation).
+ * Nothing complete is lost before its replacement lands:
  * 1. the partition's `_SUCCESS` marker is withdrawn first (the partition is
  *    then incomplete, by the layout's contract), earlier files stay;
  * 2. files are uploaded whole under deterministic names, each replacing the
@@ -11,26 +11,15 @@
  *    (a larger earlier run's extra files) are deleted;
  * 4. the marker is written last.
  */
-import { DeleteObjectsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream } from 'node:fs';
 import { SUCCESS_MARKER } from '../../config/pipelines';
-import { listObjects } from '../s3/s3';
-import { s3Failure, withS3 } from '../s3/s3-errors';
+import { deleteKeys, listObjects } from './s3';
+import { s3Failure, withS3 } from './s3-errors';
 
 /** 8 MiB parts, two in flight: about 24 MiB of buffers per upload (S3's minimum part is 5 MiB). */
 const PART_SIZE = 8 * 1024 * 1024;
-
-async function deleteKeys(s3: S3Client, bucket: string, keys: string[]): Promise<void> {
-  for (let i = 0; i < keys.length; i += 1000) {
-    const chunk = keys.slice(i, i + 1000);
-    const out = await withS3('DeleteObjects', bucket, chunk[0], () =>
-      s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true } })),
-    );
-    const failed = out.Errors?.[0];
-    if (failed) throw s3Failure(Object.assign(new Error(failed.Message ?? 'delete failed'), { Code: failed.Code }), 'DeleteObjects', bucket, failed.Key);
-  }
-}
 
 /** Removes the partition's `_SUCCESS` marker, and nothing else; returns whether there was one. */
 export async function withdrawSuccessMarker(s3: S3Client, bucket: string, prefix: string): Promise<boolean> {
