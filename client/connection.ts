@@ -1,26 +1,13 @@
 /**
- * Where the operator's side finds Temporal: TEMPORAL_ADDRESS (default
- * localhost:7233), TEMPORAL_NAMESPACE (default 'default'), TEMPORAL_TASK_QUEUE
- * (default 'ingestion'), plus the worker's TLS / API-key settings.
+ * The operator's side connects to Temporal with the settings of the validated
+ * configuration (config/temporal.ts: Temporal's own environment variables and
+ * profiles, plus TEMPORAL_TASK_QUEUE).
  */
 import { Client, Connection } from '@temporalio/client';
-import { temporalConnectionOptions } from '../worker/temporal-connection';
+import { loadEnvConfig } from '../config/env';
+import type { TemporalSettings } from '../config/temporal';
 
-export interface ClientSettings {
-  address: string;
-  namespace: string;
-  taskQueue: string;
-}
-
-const ADDRESS_RE = /^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/;
-
-export function readClientSettings(env: NodeJS.ProcessEnv = process.env): ClientSettings {
-  const address = env.TEMPORAL_ADDRESS?.trim() || 'localhost:7233';
-  if (!ADDRESS_RE.test(address)) throw new Error(`TEMPORAL_ADDRESS: expected host:port, got ${JSON.stringify(address)}`);
-  const namespace = env.TEMPORAL_NAMESPACE?.trim() || 'default';
-  const taskQueue = env.TEMPORAL_TASK_QUEUE?.trim() || 'ingestion';
-  return { address, namespace, taskQueue };
-}
+export type ClientSettings = Pick<TemporalSettings, 'address' | 'namespace' | 'taskQueue'> & Partial<Pick<TemporalSettings, 'connection'>>;
 
 export interface OrchestratorClient {
   client: Client;
@@ -28,13 +15,8 @@ export interface OrchestratorClient {
   close(): Promise<void>;
 }
 
-export async function connectClient(settings: ClientSettings = readClientSettings(), env: NodeJS.ProcessEnv = process.env): Promise<OrchestratorClient> {
-  const options = temporalConnectionOptions(
-    { TEMPORAL_TLS_CERT_PATH: env.TEMPORAL_TLS_CERT_PATH, TEMPORAL_TLS_KEY_PATH: env.TEMPORAL_TLS_KEY_PATH, TEMPORAL_TLS_CA_PATH: env.TEMPORAL_TLS_CA_PATH },
-    settings.address,
-    env,
-  );
-  const connection = await Connection.connect(options);
+export async function connectClient(settings: ClientSettings = loadEnvConfig().temporal): Promise<OrchestratorClient> {
+  const connection = await Connection.connect(settings.connection ?? { address: settings.address });
   const client = new Client({ connection, namespace: settings.namespace });
   return { client, settings, close: () => connection.close() };
 }

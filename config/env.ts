@@ -8,18 +8,15 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { SourceEndpoint, SourceEndpoints } from './sources';
 import { BUCKETS, type BucketRole } from './pipelines';
+import { loadTemporalSettings, type TemporalSettings } from './temporal';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const sslMode = z.enum(['disabled', 'preferred', 'required', 'verify-identity']);
 
 const schema = z.object({
-  TEMPORAL_ADDRESS: z.string().optional(),
-  TEMPORAL_NAMESPACE: z.string().default('default'),
+  // TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY and TEMPORAL_TLS_*: Temporal's own loader (temporal.ts).
   TEMPORAL_TASK_QUEUE: z.string().default('ingestion'),
   TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
-  TEMPORAL_TLS_CERT_PATH: z.string().optional(),
-  TEMPORAL_TLS_KEY_PATH: z.string().optional(),
-  TEMPORAL_TLS_CA_PATH: z.string().optional(),
 
   ACODE_HOST: z.string().optional(),
   ACODE_PORT: port.default(3306),
@@ -53,20 +50,23 @@ const schema = z.object({
   LOG_LEVEL: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(['trace', 'debug', 'info', 'warn', 'error'])).optional(),
 });
 
-export type EnvConfig = z.infer<typeof schema>;
+export type EnvConfig = z.infer<typeof schema> & { temporal: TemporalSettings };
 
-export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
+/** The whole configuration, read once; `overrides` (the embedded stack's endpoints) win over the environment. */
+export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, string> = {}): EnvConfig {
   // An empty variable (compose's `${VAR:-}`) means unset.
-  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const given = Object.fromEntries(
+    Object.entries({ ...env, ...overrides }).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== ''),
+  );
   const parsed = schema.safeParse(given);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
   }
-  return parsed.data;
+  return { ...parsed.data, temporal: loadTemporalSettings(given, parsed.data.TEMPORAL_TASK_QUEUE) };
 }
 
-/** True when no outside MySQL, S3 or Temporal is configured: the main job then starts its embedded stack. */
+/** True when no outside MySQL or S3 is configured: the main job then starts its embedded stack. */
 export function wantsEmbeddedStack(config: EnvConfig): boolean {
   return !config.ACODE_HOST && !config.RADAR_HOST && !config.S3_ENDPOINT;
 }

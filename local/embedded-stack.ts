@@ -26,8 +26,8 @@ export interface EmbeddedStackOptions {
 }
 
 export interface EmbeddedStack {
-  /** Variables for config/env.ts and the secret-reading clients; applied to process.env by the caller. */
-  env: Record<string, string>;
+  /** Where the stack's services are (hosts, ports, URLs), as values for loadEnvConfig's overrides. */
+  endpoints: Record<string, string>;
   pair: MariaDbPair;
   shutdown(): Promise<void>;
 }
@@ -59,7 +59,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     const pagerDuty = await startPagerDutyReceiver();
     stops.push(() => pagerDuty.close());
 
-    const env: Record<string, string> = {
+    const endpoints: Record<string, string> = {
       ACODE_HOST: pair.endpoints.acode.primary.host,
       ACODE_PORT: String(pair.endpoints.acode.primary.port),
       ACODE_BACKUP_HOST: pair.endpoints.acode.backup.host,
@@ -72,21 +72,25 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       MYSQL_SSL_MODE: 'disabled',
       S3_ENDPOINT: s3.endpoint,
       S3_SSE: 'none',
-      AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
       AIRBYTE_URL: airbyte.url,
       SLACK_WEBHOOK_DATA_ENGINEERING: slack.webhookUrl('data-engineering'),
       SLACK_WEBHOOK_ALERTS: slack.webhookUrl('alerts'),
       PAGERDUTY_EVENTS_URL: pagerDuty.enqueueUrl,
-      PAGERDUTY_ROUTING_KEY: randomBytes(16).toString('hex'),
     };
+    // Secrets stay where every client reads them, the process environment, by name (as
+    // pair.applyCredentials does for the database passwords); nothing else is written there.
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+      PAGERDUTY_ROUTING_KEY: randomBytes(16).toString('hex'),
+    });
     if (options.temporal) {
       const temporal = await startLocalTemporal({ port: 0 });
       stops.push(() => temporal.shutdown());
-      env.TEMPORAL_ADDRESS = temporal.address;
+      endpoints.TEMPORAL_ADDRESS = temporal.address;
       options.log(`local Temporal service at ${temporal.address}`);
     }
-    return { env, pair, shutdown };
+    return { endpoints, pair, shutdown };
   } catch (err) {
     await shutdown();
     throw err;

@@ -56,11 +56,9 @@ export function redactKeys(value: unknown, depth = 0): unknown {
   return out;
 }
 
-export function logFormatFrom(env: NodeJS.ProcessEnv = process.env, isTty = Boolean(process.stdout.isTTY)): LogFormat {
-  const format = env.LOG_FORMAT?.trim();
-  if (!format) return isTty ? 'pretty' : 'json';
-  if (format === 'json' || format === 'pretty') return format;
-  throw new Error(`invalid configuration: LOG_FORMAT: expected json or pretty, got ${JSON.stringify(format)}`);
+/** LOG_FORMAT as configured (config/env.ts validates it), else readable lines on a terminal and JSON elsewhere. */
+export function logFormatFrom(configured: LogFormat | undefined, isTty = Boolean(process.stdout.isTTY)): LogFormat {
+  return configured ?? (isTty ? 'pretty' : 'json');
 }
 
 const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
@@ -128,8 +126,8 @@ const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'
 
 export function createServiceLogging(options: LoggingOptions = {}): ServiceLogging {
   const env = options.env ?? process.env;
-  const format = options.format ?? logFormatFrom(env);
-  const level = options.level ?? env.LOG_LEVEL?.trim().toLowerCase() ?? 'info';
+  const format = options.format ?? logFormatFrom(undefined);
+  const level = options.level ?? 'info';
   if (!(level in pino.levels.values)) throw new Error(`invalid configuration: LOG_LEVEL: unknown level ${JSON.stringify(level)}`);
   const stream = redactingStream(options.out ?? process.stdout, format, secretValues(env));
   const logger = pino(

@@ -10,10 +10,10 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
-import { connectClient, readClientSettings } from '../client/connection';
+import { connectClient } from '../client/connection';
 import { applyDailySchedules } from '../client/schedules';
 import { ensureHealthMonitors } from '../client/workflow-starts';
-import { loadEnvConfig, wantsEmbeddedStack } from '../config/env';
+import { loadEnvConfig, wantsEmbeddedStack, type EnvConfig } from '../config/env';
 import { startEmbeddedStack, type EmbeddedStack } from '../local/embedded-stack';
 import { createIngestionWorker } from './worker';
 import { formatSummary, runTodaysSyncs, succeeded } from './daily-run';
@@ -26,11 +26,12 @@ let log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 1
  * Structured logs for the SDK (and for the job's progress lines with LOG_FORMAT=json), and the
  * Temporal runtime's Prometheus exporter on a private port when METRICS_PORT is set. Once per process.
  */
-async function installRuntime(metricsPort: number | undefined, serve: boolean): Promise<{ logging: ServiceLogging; runtimeMetricsUrl?: string }> {
+async function installRuntime(config: EnvConfig, serve: boolean): Promise<{ logging: ServiceLogging; runtimeMetricsUrl?: string }> {
+  const metricsPort = config.METRICS_PORT;
   // The main job reads as a report (pretty unless LOG_FORMAT=json); the served worker follows the terminal.
   // Readable logs keep the SDK quiet below WARN unless LOG_LEVEL says otherwise; JSON logs keep INFO.
-  const format = serve || process.env.LOG_FORMAT ? logFormatFrom() : 'pretty';
-  const level = process.env.LOG_LEVEL?.trim().toLowerCase() || (format === 'json' ? 'info' : 'warn');
+  const format = serve || config.LOG_FORMAT ? logFormatFrom(config.LOG_FORMAT) : 'pretty';
+  const level = config.LOG_LEVEL ?? (format === 'json' ? 'info' : 'warn');
   const logging = createServiceLogging({ format, level });
   const runtimePort = metricsPort === undefined ? undefined : await freeLocalPort();
   Runtime.install({
@@ -68,7 +69,7 @@ function untilSignal(): Promise<string> {
 async function main(): Promise<number> {
   const cli = parseCli();
   let config = loadEnvConfig();
-  const { runtimeMetricsUrl } = await installRuntime(config.METRICS_PORT, cli.serve);
+  const { runtimeMetricsUrl } = await installRuntime(config, cli.serve);
   const metrics = createIngestionMetrics();
   let metricsServer: MetricsServer | undefined;
   if (config.METRICS_PORT !== undefined) {
@@ -78,13 +79,12 @@ async function main(): Promise<number> {
   let stack: EmbeddedStack | undefined;
   if (!cli.serve && wantsEmbeddedStack(config)) {
     log(`no outside services configured: starting the embedded stack in ${cli.dataDir}`);
-    stack = await startEmbeddedStack({ dataDir: cli.dataDir, temporal: !config.TEMPORAL_ADDRESS, acodeFiscalRows: cli.rows, log });
-    Object.assign(process.env, stack.env);
-    config = loadEnvConfig();
+    stack = await startEmbeddedStack({ dataDir: cli.dataDir, temporal: !config.temporal.addressConfigured, acodeFiscalRows: cli.rows, log });
+    config = loadEnvConfig(process.env, stack.endpoints);
   }
   const ingestion = await createIngestionWorker(config, log, { metrics });
   const running = ingestion.worker.run();
-  log(`worker polling ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS ?? 'localhost:7233'} (namespace ${config.TEMPORAL_NAMESPACE})`);
+  log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address} (namespace ${config.temporal.namespace})`);
 
   let exitCode = 0;
   const stop = async () => {
@@ -97,7 +97,7 @@ async function main(): Promise<number> {
   };
   try {
     if (!cli.serve) {
-      const { client, settings, close } = await connectClient(readClientSettings());
+      const { client, settings, close } = await connectClient(config.temporal);
       try {
         for (const s of await applyDailySchedules(client, settings, config.SYNC_ENGINE)) log(`schedule ${s.scheduleId} ${s.action} (daily 02:00 UTC)`);
         for (const m of await ensureHealthMonitors(client, settings)) log(`health monitor ${m.workflowId} running`);

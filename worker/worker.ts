@@ -11,7 +11,6 @@ import { applyServerSideEncryption } from '../activities/s3/s3-encryption';
 import { bucketNames, sourceEndpoints, type EnvConfig } from '../config/env';
 import { createActivities } from './activities';
 import { BUNDLE_PATH, WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from './bundle';
-import { temporalConnectionOptions } from './temporal-connection';
 import { activityMetricsInterceptor } from './activity-metrics-interceptor';
 import { createIngestionMetrics, ingestionMetricsSinks, type IngestionMetrics } from './metrics';
 
@@ -57,7 +56,7 @@ export function buildActivities(config: EnvConfig, sources: MysqlSources, log: (
       },
       pagerDuty: { url: config.PAGERDUTY_EVENTS_URL, routingKeyEnv: 'PAGERDUTY_ROUTING_KEY' },
       temporalUiUrl: config.TEMPORAL_UI_URL,
-      namespace: config.TEMPORAL_NAMESPACE,
+      namespace: config.temporal.namespace,
     },
   });
   const slackConfigured = Boolean(config.SLACK_WEBHOOK_ALERTS && config.SLACK_WEBHOOK_DATA_ENGINEERING);
@@ -70,15 +69,14 @@ export async function createIngestionWorker(
   options: { metrics?: IngestionMetrics } = {},
 ): Promise<IngestionWorker> {
   const metrics = options.metrics ?? createIngestionMetrics();
-  const address = config.TEMPORAL_ADDRESS ?? 'localhost:7233';
   const sources = createMysqlSources(sourceEndpoints(config));
-  const connection = await NativeConnection.connect(temporalConnectionOptions(config, address));
+  const connection = await NativeConnection.connect(config.temporal.connection);
   // A compiled worker (dist/) uses the bundle built at image build; from source, the workflows are bundled at start.
   const compiled = __filename.endsWith('.js') && existsSync(BUNDLE_PATH);
   const worker = await Worker.create({
     connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
     activities: buildActivities(config, sources, log),
     ...(compiled ? { workflowBundle: { codePath: BUNDLE_PATH } } : { workflowsPath: WORKFLOWS_PATH }),
     interceptors: {

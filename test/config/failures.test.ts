@@ -5,7 +5,7 @@ import { mysqlFailure } from '../../activities/engine/extract-failures';
 
 test('every failure type has one retryability, and the retry policies list exactly the final ones', () => {
   for (const type of FAILURE_TYPES) expect(typeof RETRYABLE[type]).toBe('boolean');
-  expect([...NON_RETRYABLE_TYPES].sort()).toEqual(['authentication_failed', 'data_corruption', 'invalid_input', 'schema_change']);
+  expect([...NON_RETRYABLE_TYPES].sort()).toEqual(['authentication_failed', 'data_corruption', 'duplicate_run', 'invalid_input', 'schema_change']);
   expect(isRetryable('primary_db_down')).toBe(true);
   expect(isRetryable('authentication_failed')).toBe(false);
 });

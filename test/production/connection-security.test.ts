@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createMysqlSources } from '../../activities/mysql/mysql-sources';
 import type { SourceEndpoint } from '../../config/sources';
-import { temporalConnectionOptions } from '../../worker/temporal-connection';
+import { loadTemporalSettings } from '../../config/temporal';
 
 function poolSsl(endpoint: SourceEndpoint): unknown {
   const sources = createMysqlSources({ acode: { primary: endpoint } }, { ACODE_PASS: 'never-used-here' });
@@ -43,38 +43,48 @@ describe('Temporal connection options', () => {
   writeFileSync(key, '-----BEGIN PRIVATE KEY-----\nkey\n-----END PRIVATE KEY-----\n');
   writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const none = { TEMPORAL_TLS_CERT_PATH: undefined, TEMPORAL_TLS_KEY_PATH: undefined, TEMPORAL_TLS_CA_PATH: undefined };
+  const load = (env: Record<string, string>) => loadTemporalSettings(env, 'ingestion');
 
   it('plain connection when nothing is configured', () => {
-    expect(temporalConnectionOptions(none, 'temporal:7233', {})).toEqual({ address: 'temporal:7233', tls: undefined, apiKey: undefined });
+    const settings = load({ TEMPORAL_ADDRESS: 'temporal:7233' });
+    expect(settings).toMatchObject({ address: 'temporal:7233', addressConfigured: true, namespace: 'default', taskQueue: 'ingestion' });
+    expect(settings.connection).toMatchObject({ address: 'temporal:7233', tls: undefined, apiKey: undefined });
+    expect(load({}).address).toBe('localhost:7233');
+    expect(load({}).addressConfigured).toBe(false);
   });
 
-  it('mTLS reads the client pair and the CA from their files', () => {
-    const options = temporalConnectionOptions({ TEMPORAL_TLS_CERT_PATH: cert, TEMPORAL_TLS_KEY_PATH: key, TEMPORAL_TLS_CA_PATH: ca }, 'ns.tmprl.cloud:7233', {});
-    expect(options.tls?.clientCertPair?.crt.toString()).toContain('client');
-    expect(options.tls?.clientCertPair?.key.toString()).toContain('PRIVATE KEY');
-    expect(options.tls?.serverRootCACertificate?.toString()).toContain('ca');
-    expect(options.apiKey).toBeUndefined();
+  it("mTLS reads the client pair and the CA from their files, through Temporal's own variables", () => {
+    const { connection } = load({ TEMPORAL_ADDRESS: 'ns.tmprl.cloud:7233', TEMPORAL_TLS_CLIENT_CERT_PATH: cert, TEMPORAL_TLS_CLIENT_KEY_PATH: key, TEMPORAL_TLS_SERVER_CA_CERT_PATH: ca });
+    const tls = connection.tls as { clientCertPair?: { crt: Buffer; key: Buffer }; serverRootCACertificate?: Buffer };
+    expect(Buffer.from(tls.clientCertPair!.crt).toString()).toContain('client');
+    expect(Buffer.from(tls.clientCertPair!.key).toString()).toContain('PRIVATE KEY');
+    expect(Buffer.from(tls.serverRootCACertificate!).toString()).toContain('ca');
+    expect(connection.apiKey).toBeUndefined();
   });
 
-  it('an API key turns TLS on without a client certificate', () => {
-    const options = temporalConnectionOptions(none, 'ns.tmprl.cloud:7233', { TEMPORAL_API_KEY: 'api-key-value-123' });
-    expect(options.apiKey).toBe('api-key-value-123');
-    expect(options.tls).toEqual({ serverRootCACertificate: undefined });
+  it('an API key turns TLS on without a client certificate; the namespace comes along', () => {
+    const settings = load({ TEMPORAL_ADDRESS: 'ns.tmprl.cloud:7233', TEMPORAL_API_KEY: 'api-key-value-123', TEMPORAL_NAMESPACE: 'farmarcas.abc12' });
+    expect(settings.connection.apiKey).toBe('api-key-value-123');
+    expect(settings.connection.tls).toBe(true);
+    expect(settings.namespace).toBe('farmarcas.abc12');
   });
 
   it('refuses a certificate without its key, and names an unreadable file without printing secrets', () => {
-    expect(() => temporalConnectionOptions({ ...none, TEMPORAL_TLS_CERT_PATH: cert }, 'x:7233', {})).toThrow(
-      'invalid configuration: TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together',
+    expect(() => load({ TEMPORAL_TLS_CLIENT_CERT_PATH: cert })).toThrow(
+      'invalid configuration: TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH must be set together',
     );
     const missing = path.join(dir, 'missing.key');
     let message = '';
     try {
-      temporalConnectionOptions({ TEMPORAL_TLS_CERT_PATH: cert, TEMPORAL_TLS_KEY_PATH: missing, TEMPORAL_TLS_CA_PATH: undefined }, 'x:7233', { TEMPORAL_API_KEY: 'api-key-value-123' });
+      load({ TEMPORAL_TLS_CLIENT_CERT_PATH: cert, TEMPORAL_TLS_CLIENT_KEY_PATH: missing, TEMPORAL_API_KEY: 'api-key-value-123' });
     } catch (err) {
       message = (err as Error).message;
     }
-    expect(message).toBe(`cannot read Temporal client key at ${missing}: ENOENT`);
+    expect(message).toBe(`invalid configuration: TEMPORAL_TLS_CLIENT_KEY_PATH: cannot read ${missing} (ENOENT)`);
     expect(message).not.toContain('api-key-value-123');
+  });
+
+  it('refuses an address that is not host:port', () => {
+    expect(() => load({ TEMPORAL_ADDRESS: 'temporal 7233' })).toThrow('invalid configuration: TEMPORAL_ADDRESS: expected host:port, got "temporal 7233"');
   });
 });

@@ -1,5 +1,6 @@
 /** Structured logs: one JSON object a line, Temporal attributes renamed, secrets redacted by value and by key. */
 import { createServiceLogging, logFormatFrom, prettyLine, redactKeys, redactText, secretValues, REDACTED } from '../../worker/logging';
+import { loadEnvConfig } from '../../config/env';
 
 function capture() {
   const lines: string[] = [];
@@ -101,10 +102,10 @@ describe('service logger', () => {
   });
 
   it('LOG_FORMAT picks the format, defaulting to pretty on a terminal; a bad value is one clear line', () => {
-    expect(logFormatFrom({}, true)).toBe('pretty');
-    expect(logFormatFrom({}, false)).toBe('json');
-    expect(logFormatFrom({ LOG_FORMAT: 'json' }, true)).toBe('json');
-    expect(() => logFormatFrom({ LOG_FORMAT: 'xml' }, true)).toThrow('invalid configuration: LOG_FORMAT: expected json or pretty, got "xml"');
+    expect(logFormatFrom(undefined, true)).toBe('pretty');
+    expect(logFormatFrom(undefined, false)).toBe('json');
+    expect(logFormatFrom(loadEnvConfig({ LOG_FORMAT: 'json' }).LOG_FORMAT, true)).toBe('json');
+    expect(() => loadEnvConfig({ LOG_FORMAT: 'xml' })).toThrow(/^invalid configuration: LOG_FORMAT: /);
     expect(() => createServiceLogging({ format: 'json', level: 'loud', env: {} })).toThrow('LOG_LEVEL: unknown level "loud"');
   });
 });
