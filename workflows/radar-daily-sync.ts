@@ -52,12 +52,15 @@ export async function radarDailySync(input: RadarDailySyncInput = {}): Promise<R
         ? await syncRadarTablesAirbyte(proxies, tables, date, timings)
         : await syncRadarTablesDirect(proxies, tables, date, timings);
     const failed = outcomes.filter((o) => o.status !== 'synced');
-    const criticalFailed = failed.filter((o) => o.critical);
+    // A critical failure aborts the run; tables it left untried are named as skipped, not as failed.
+    const criticalFailed = failed.filter((o) => o.critical && o.status === 'failed');
     if (criticalFailed.length > 0) {
       const first = criticalFailed[0];
+      const skipped = failed.filter((o) => o.status === 'skipped').map((o) => o.table);
       throw failureOf(
         first.failureType ?? 'unknown',
-        `critical table${criticalFailed.length > 1 ? 's' : ''} ${criticalFailed.map((o) => o.table).join(', ')} failed: ${first.error ?? 'no detail'}`,
+        `critical table${criticalFailed.length > 1 ? 's' : ''} ${criticalFailed.map((o) => o.table).join(', ')} failed: ${first.error ?? 'no detail'}` +
+          (skipped.length ? `; not tried: ${skipped.join(', ')}` : ''),
       );
     }
     const synced = outcomes.filter((o) => o.status === 'synced');

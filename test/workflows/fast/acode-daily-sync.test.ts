@@ -10,14 +10,9 @@ import type { AcodeDailySyncResult } from '../../../workflows/acode-daily-sync';
 import type { RecoveryResult } from '../../../workflows/recovery';
 import { failureOf } from '../../helpers/failure-of';
 import { ACODE_STREAM_NAMES, STANDIN_BYTES, STANDIN_ROWS, healthy } from '../../helpers/standin-activities';
-import { captureHistory, childStarts, startFastEnv, type FastEnv } from './fast-env';
+import { captureHistory, childStarts, useFastEnv } from './fast-env';
 
-let env: FastEnv;
-beforeAll(async () => {
-  env = await startFastEnv();
-});
-afterEach(() => env.cleanup());
-afterAll(() => env?.teardown());
+const env = useFastEnv();
 
 test('a healthy day: probe, the three streams from the primary, each partition checked against the source, quality gates, an INFO alert', async () => {
   const date = '2026-03-02';

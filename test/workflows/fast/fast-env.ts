@@ -112,6 +112,30 @@ export async function startFastEnv(): Promise<FastEnv> {
   };
 }
 
+/** The file's environment: started before its tests, cleaned after each, torn down after all. */
+export function useFastEnv(): FastEnv {
+  let env: FastEnv | undefined;
+  beforeAll(async () => {
+    env = await startFastEnv();
+  });
+  afterEach(() => env?.cleanup());
+  afterAll(() => env?.teardown());
+  const current = (): FastEnv => {
+    if (!env) throw new Error('the fast environment is not started (use it inside a test)');
+    return env;
+  };
+  return {
+    get client() {
+      return current().client;
+    },
+    use: (overrides) => current().use(overrides),
+    start: (workflowType, input, workflowId) => current().start(workflowType, input, workflowId),
+    pinClock: () => current().pinClock(),
+    cleanup: () => current().cleanup(),
+    teardown: () => current().teardown(),
+  };
+}
+
 /** Every event's attributes of one kind, e.g. 'startChildWorkflowExecutionInitiatedEventAttributes'. */
 export function attributesOf<K extends keyof temporal.api.history.v1.IHistoryEvent>(history: History, key: K): NonNullable<temporal.api.history.v1.IHistoryEvent[K]>[] {
   return (history.events ?? []).map((e) => e[key]).filter((a): a is NonNullable<typeof a> => a != null);

@@ -14,14 +14,9 @@ import { healthMonitorId, recoveryId } from '../../../workflows/ids';
 import { healthStateQuery } from '../../../workflows/messages';
 import type { RecoveryResult } from '../../../workflows/recovery';
 import { healthy, type StandinCall, type Standins } from '../../helpers/standin-activities';
-import { attributesOf, captureHistory, childStarts, startFastEnv, type FastEnv } from './fast-env';
+import { attributesOf, captureHistory, childStarts, useFastEnv } from './fast-env';
 
-let env: FastEnv;
-beforeAll(async () => {
-  env = await startFastEnv();
-});
-afterEach(() => env.cleanup());
-afterAll(() => env?.teardown());
+const env = useFastEnv();
 
 const MINUTE = 60_000;
 const ID = healthMonitorId('acode');

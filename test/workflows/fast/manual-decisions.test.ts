@@ -15,14 +15,9 @@ import type { OperatorDecision } from '../../../workflows/inputs';
 import { operatorDecisionSignal, recoveryProgressQuery } from '../../../workflows/messages';
 import type { RecoveryResult } from '../../../workflows/recovery';
 import { ACODE_STREAM_NAMES, type StandinCall } from '../../helpers/standin-activities';
-import { captureHistory, childStarts, startFastEnv, waitForEvent, type FastEnv } from './fast-env';
+import { captureHistory, childStarts, useFastEnv, waitForEvent } from './fast-env';
 
-let env: FastEnv;
-beforeAll(async () => {
-  env = await startFastEnv();
-});
-afterEach(() => env.cleanup());
-afterAll(() => env?.teardown());
+const env = useFastEnv();
 
 const DATE = '2026-03-02';
 const notThePin = (c: StandinCall) => !c.workflowId.startsWith('clock-pin-');

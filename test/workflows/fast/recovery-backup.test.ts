@@ -10,14 +10,9 @@ import { AIRBYTE_CONNECTIONS } from '../../../config/pipelines';
 import { recoveryId } from '../../../workflows/ids';
 import type { RecoveryResult } from '../../../workflows/recovery';
 import { ACODE_STREAM_NAMES, failure, healthy } from '../../helpers/standin-activities';
-import { captureHistory, childStarts, startFastEnv, type FastEnv } from './fast-env';
+import { captureHistory, childStarts, useFastEnv } from './fast-env';
 
-let env: FastEnv;
-beforeAll(async () => {
-  env = await startFastEnv();
-});
-afterEach(() => env.cleanup());
-afterAll(() => env?.teardown());
+const env = useFastEnv();
 
 const { primary: PRIMARY_CONNECTION, backup: BACKUP_CONNECTION } = AIRBYTE_CONNECTIONS.acode;
 

@@ -8,14 +8,9 @@ import { recoveryId } from '../../../workflows/ids';
 import type { RecoveryResult } from '../../../workflows/recovery';
 import type { RecoveryStep } from '../../../workflows/recovery-progress';
 import { ACODE_STREAM_NAMES } from '../../helpers/standin-activities';
-import { captureHistory, childStarts, msBetween, startFastEnv, type FastEnv } from './fast-env';
+import { captureHistory, childStarts, msBetween, useFastEnv } from './fast-env';
 
-let env: FastEnv;
-beforeAll(async () => {
-  env = await startFastEnv();
-});
-afterEach(() => env.cleanup());
-afterAll(() => env?.teardown());
+const env = useFastEnv();
 
 const MINUTE = 60_000;
 const JITTER = MINUTE;
