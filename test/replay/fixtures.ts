@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { historyFromJSON, type History } from './history-json';
+import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils';
 
 export const FIXTURES_DIR = path.resolve(__dirname, '../fixtures/histories');
 /** { fixture name: workflow id } */

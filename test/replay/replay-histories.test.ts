@@ -14,7 +14,7 @@ import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../worker/bundl
 import { createIngestionMetrics, ingestionMetricsSinks } from '../../worker/metrics';
 import { quietRuntime } from '../workflows/fast/fast-env';
 import { REQUIRED_FIXTURES, fixtureNames, loadFixture, loadWorkflowIds, workflowTypeOf } from './fixtures';
-import type { History } from './history-json';
+import type { History } from '@temporalio/common/lib/proto-utils';
 
 const names = fixtureNames();
 const histories = new Map<string, History>(names.map((name) => [name, loadFixture(name)]));

@@ -17,7 +17,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterSt
 import { startLocalTemporal, type LocalTemporal } from '../../../local/temporal/server';
 import { cachedWorkflowBundle } from './workflow-bundle';
 import { WORKFLOW_ID_SUFFIX } from '../../replay/fixtures';
-import { historyToJSON, type History } from '../../replay/history-json';
+import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
 import { ACTIVITY_NAMES, standinActivities, type Overrides, type Standins } from '../../helpers/standin-activities';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../../../workflows/index.ts');
