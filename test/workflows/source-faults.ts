@@ -17,12 +17,12 @@ import { randomBytes } from 'node:crypto';
 import { ACODE_DATABASE, ACODE_USER, LOCAL_PASSWORDS, RADAR_DATABASE, RADAR_USER, sqlString } from '../../local/mariadb/credentials';
 import { RADAR_TABLE_NAMES } from '../../config/radar-tables';
 import type { Stack } from '../helpers/stack-env';
+import { isIdentifier } from '../../config/identifiers';
 
-const IDENTIFIER = /^[A-Za-z0-9_]+$/;
 const radarReader = `'${RADAR_USER}'@'%'`;
 
 function identifier(name: string): string {
-  if (!IDENTIFIER.test(name)) throw new Error(`source fault: not an identifier: ${JSON.stringify(name)}`);
+  if (!isIdentifier(name)) throw new Error(`source fault: not an identifier: ${JSON.stringify(name)}`);
   return `\`${name}\``;
 }
 
