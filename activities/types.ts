@@ -75,6 +75,16 @@ export interface TableSyncResult {
   durationMs: number;
   /** s3://bucket/prefix/ of the partition written. */
   location: string;
+  /**
+   * The consistent bound the stream was read against (`key <= high`): the
+   * partition holds exactly `rows`, the rows read from it. Absent for a table
+   * without a single-column integer key (read whole).
+   */
+  bound?: { key: string; high: string | null };
+  /** Where a retried attempt continued: the files and rows an earlier attempt had landed. */
+  resumedFrom?: { files: number; rows: number };
+  /** Rows this attempt read from the source (the rest were landed by earlier attempts). */
+  rowsReadThisAttempt?: number;
 }
 export interface ExtractActivities {
   /** MySQL table → Parquet (SNAPPY) files → S3, `_SUCCESS` last. */

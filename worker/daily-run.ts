@@ -69,7 +69,7 @@ export function formatSummary(outcome: DailyRunOutcome): string {
     lines.push(`ACODE ${a.date} from ${a.source} (${a.engine}): quality ${a.qualityScore.toFixed(1)}, ${secs(a.durationMs)}`);
     for (const s of a.streams) {
       const quality = s.qualityScore === null ? '-' : s.qualityScore.toFixed(1);
-      lines.push(`  ${s.stream}: ${s.rows} rows, ${s.files} files, ${mb(s.bytes)}, ${secs(s.durationMs)}, quality ${quality}, ${s.location}`);
+      lines.push(`  ${s.stream}: ${s.rows} rows${s.bound ? ` (${s.bound})` : ''}, ${s.files} files, ${mb(s.bytes)}, ${secs(s.durationMs)}, quality ${quality}, ${s.location}`);
     }
   }
   if (outcome.radar) {

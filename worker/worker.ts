@@ -86,6 +86,8 @@ export async function createIngestionWorker(
     sinks: ingestionMetricsSinks(metrics),
     // On SIGTERM the worker stops polling and gives running activities this long to finish before cancelling them.
     shutdownGraceTime: '30s',
+    // A sync's checkpoint (its heartbeat details) reaches the server within 5 s, so a retry re-reads little.
+    maxHeartbeatThrottleInterval: '5s',
   });
   return {
     worker,

@@ -3,12 +3,13 @@
  * source answers, move the streams (direct engine or Airbyte), and check the
  * partition that landed against the source.
  */
-import type { BucketRole, SourceRole, SyncEngine } from '../config/pipelines';
-import { AIRBYTE_CONNECTIONS, BUCKETS, partitionPrefix, SOURCE_BUCKET } from '../config/pipelines';
+import { patched } from '@temporalio/workflow';
+import { AIRBYTE_CONNECTIONS, SOURCE_BUCKET, type SourceRole, type SyncEngine } from '../config/pipelines';
 import type { QualityReport, TableSyncResult } from '../activities/types';
 import type { ActivityProxies } from './activity-options';
 import type { Timings } from './timings';
 import { failureOf } from './failure-classification';
+import { PATCHES } from './patches';
 
 export interface StreamSummary {
   stream: string;
@@ -18,6 +19,13 @@ export interface StreamSummary {
   durationMs: number;
   qualityScore: number | null;
   location: string;
+  /** The consistent bound the stream was read against, e.g. `idpk <= 300200`. */
+  bound?: string;
+}
+
+/** `idpk <= 300200` (an empty table: `idpk: empty`). */
+export function boundText(bound: { key: string; high: string | null }): string {
+  return bound.high === null ? `${bound.key}: empty` : `${bound.key} <= ${bound.high}`;
 }
 
 
@@ -89,7 +97,11 @@ export interface PartitionCheck {
 
 /**
  * Checks what landed: every partition complete (`_SUCCESS`), its rows equal to
- * the source's, then the quality gates. A mismatch is data corruption.
+ * the source's, then the quality gates. A mismatch is data corruption. A
+ * stream read against a consistent bound is checked against the rows it read
+ * of that bound (rows inserted since are tomorrow's, not a corruption); other
+ * streams (the Airbyte engine, tables without an integer key) against a count
+ * of the table now.
  */
 export async function validateLandedStreams(
   proxies: ActivityProxies,
@@ -106,12 +118,14 @@ export async function validateLandedStreams(
       if (!listing.complete || listing.files.length === 0) {
         throw failureOf('data_corruption', `partition ${bucket}:${stream}/${date} is incomplete (${listing.files.length} files, no _SUCCESS marker)`);
       }
+      const bounded = result?.bound !== undefined && patched(PATCHES.consistentBound);
       const [inspection, sourceRows] = await Promise.all([
         proxies.inspect.inspectPartition(ref),
-        proxies.quick.countSourceRows({ system: 'acode', role: source, table: stream }),
+        bounded ? result!.rows : proxies.quick.countSourceRows({ system: 'acode', role: source, table: stream }),
       ]);
       if (inspection.rows !== sourceRows) {
-        throw failureOf('data_corruption', `partition ${bucket}:${stream}/${date} holds ${inspection.rows} rows, the source ${sourceRows}`);
+        const of = bounded ? `the ${sourceRows} rows read of ${boundText(result!.bound!)}` : `the source ${sourceRows}`;
+        throw failureOf('data_corruption', `partition ${bucket}:${stream}/${date} holds ${inspection.rows} rows, ${of}`);
       }
       sourceRowCounts[stream] = sourceRows;
       const dataFiles = listing.files.filter((f) => f.key.endsWith('.parquet'));
@@ -122,6 +136,7 @@ export async function validateLandedStreams(
         bytes: result?.bytes ?? listing.totalBytes,
         durationMs,
         location: result?.location ?? listing.location,
+        ...(result?.bound ? { bound: boundText(result.bound) } : {}),
       };
     }),
   );

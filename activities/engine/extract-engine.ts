@@ -32,6 +32,7 @@ import { assertIdentifier, discoverColumns, resolveColumns } from './extract-col
 import { mysqlFailure, parquetWriteFailure } from './extract-failures';
 import { sliceCsvChunk, type CsvChunk } from './extract-row-packets';
 import { csvChunks, rowBatches } from './extract-row-source';
+import { checkpointToResume, integerPrimaryKey, lastRowField, rangeSelect, readBound, type SyncCheckpoint } from './extract-ranges';
 import { removeObjectsNotWritten, withdrawSuccessMarker, uploadFile, writeSuccessMarker } from '../s3/partition-writes';
 import { newAbIdPrefix, type ParquetFileWriter, type ParquetWriterFactory, type ParquetWriterName } from '../parquet/parquet-writer';
 import { createDuckDbWriterFactory } from '../parquet/parquet-writer-duckdb';
@@ -62,6 +63,10 @@ export interface TableSyncOptions {
   /** DuckDB threads (default 1). */
   duckdbThreads?: number;
   onProgress?: (progress: SyncProgress) => void;
+  /** Called after each range's file is uploaded, with what a retried attempt needs to continue. */
+  onCheckpoint?: (checkpoint: SyncCheckpoint) => void;
+  /** An earlier attempt's last checkpoint (its heartbeat details): the sync continues from it when it matches. */
+  resumeFrom?: unknown;
   signal?: AbortSignal;
 }
 
@@ -109,12 +114,17 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
   const firstIndex = FIRST_FILE_INDEX[system];
 
   const pool = deps.sources.pool(input);
-  const columns = await discoverColumns(pool, stream)
-    .then((found) => resolveColumns(streamSpecFor(system, stream), found))
+  const { columns, key } = await discoverColumns(pool, stream)
+    .then(async (found) => {
+      const resolved = resolveColumns(streamSpecFor(system, stream), found);
+      return { columns: resolved, key: await integerPrimaryKey(pool, stream, resolved) };
+    })
     .catch((err) => {
       throw mysqlFailure(err, source, stream, redact);
     });
   throwIfAborted(signal);
+  const resumed = key ? checkpointToResume(options.resumeFrom, input, key) : undefined;
+  const bound = key ? (resumed?.bound ?? (await readBound(pool, stream, key).catch((err) => Promise.reject(mysqlFailure(err, source, stream, redact))))) : undefined;
   await withdrawSuccessMarker(deps.s3, bucket, prefix);
 
   const workDir = await fs.mkdtemp(path.join(options.tempDir ?? os.tmpdir(), 'direct-sync-'));
@@ -130,14 +140,17 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
     (connection as unknown as { connection?: CorePoolConnection } | undefined)?.connection?.destroy();
   };
   signal?.addEventListener('abort', onAbort, { once: true });
-  const written = new Set<string>();
   let writer: ParquetFileWriter | undefined;
   let pendingUpload: Promise<void> | undefined;
-  let rows = 0;
-  let files = 0;
-  let bytes = 0;
-  const abIdPrefix = newAbIdPrefix();
-  const emittedAtMs = Date.now();
+  // A resumed attempt keeps the files its checkpoint counts and continues after its last key.
+  let rows = resumed?.rows ?? 0;
+  let files = resumed?.files ?? 0;
+  let lastKey = resumed?.lastKey ?? null;
+  const written = new Set(Array.from({ length: files }, (_, i) => prefix + partitionFileName(system, stream, firstIndex + i)));
+  const abIdPrefix = resumed?.abIdPrefix ?? newAbIdPrefix();
+  const emittedAtMs = resumed?.emittedAtMs ?? Date.now();
+  let bytes = resumed?.bytes ?? 0;
+  let rowsThisAttempt = 0;
 
   const openWriter = () =>
     factory.open({
@@ -162,33 +175,30 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
     pendingUpload.catch(() => undefined); // observed when awaited
   };
 
-  try {
-    connection = await pool.getConnection().catch((err) => {
-      throw mysqlFailure(err, source, stream, redact);
-    });
-    // the callback-API connection underneath: its query() has the row stream
-    const core = (connection as unknown as { connection: CorePoolConnection }).connection;
-    const select = `SELECT ${columns.map((c) => `\`${c.name}\``).join(', ')} FROM \`${stream}\``;
+  /** Streams one SELECT into the open writer, rolling files at the bounds; returns its rows and the key of its last row. */
+  const readInto = async (core: CorePoolConnection, sql: string): Promise<{ count: number; last?: string }> => {
     const batchRows = options.batchRows ?? 16_384;
-    writer = await openWriter();
-    // CSV straight from the row packets when the writer reads CSV; rows parsed into values otherwise
-    const chunks = writer.writeCsv
-      ? csvChunks(core, select, columns, { chunkRows: batchRows, chunkBytes: options.chunkBytes ?? 1024 * 1024, signal })
+    const chunks = writer!.writeCsv
+      ? csvChunks(core, sql, columns, { chunkRows: batchRows, chunkBytes: options.chunkBytes ?? 1024 * 1024, signal })
       : undefined;
-    const batches: AsyncGenerator<CsvChunk | unknown[][]> = chunks ?? rowBatches(core, select, batchRows, signal);
+    const batches: AsyncGenerator<CsvChunk | unknown[][]> = chunks ?? rowBatches(core, sql, batchRows, signal);
+    const keyIndex = key ? columns.findIndex((c) => c.name === key) : -1;
+    let count = 0;
+    let last: string | undefined;
     try {
       for await (const batch of batches) {
         throwIfAborted(signal);
-        const count = Array.isArray(batch) ? batch.length : batch.rows;
-        for (let offset = 0; offset < count; ) {
-          if (writer.rows >= maxRows || writer.approxBytes >= maxBytes) {
-            await closeAndUpload(writer);
+        const n = Array.isArray(batch) ? batch.length : batch.rows;
+        if (n > 0 && keyIndex >= 0) last = Array.isArray(batch) ? String(batch[n - 1][keyIndex]) : lastRowField(batch, keyIndex);
+        for (let offset = 0; offset < n; ) {
+          if (writer!.rows >= maxRows || writer!.approxBytes >= maxBytes) {
+            await closeAndUpload(writer!);
             writer = await openWriter();
           }
-          const take = Math.min(count - offset, maxRows - writer.rows);
-          const current = writer;
+          const take = Math.min(n - offset, maxRows - writer!.rows);
+          const current = writer!;
           const accepted = Array.isArray(batch)
-            ? current.write(offset === 0 && take === count ? batch : batch.slice(offset, offset + take))
+            ? current.write(offset === 0 && take === n ? batch : batch.slice(offset, offset + take))
             : (() => {
                 const part = sliceCsvChunk(batch, offset, offset + take);
                 return current.writeCsv!(part.csv, part.rows);
@@ -198,6 +208,8 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
           });
           offset += take;
           rows += take;
+          count += take;
+          rowsThisAttempt += take;
         }
         options.onProgress?.({ rows, files });
       }
@@ -205,16 +217,61 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
       throwIfAborted(signal);
       throw mysqlFailure(err, source, stream, redact);
     }
+    return { count, last };
+  };
+
+  try {
+    connection = await pool.getConnection().catch((err) => {
+      throw mysqlFailure(err, source, stream, redact);
+    });
+    // the callback-API connection underneath: its query() has the row stream
+    const core = (connection as unknown as { connection: CorePoolConnection }).connection;
+    const select = `SELECT ${columns.map((c) => `\`${c.name}\``).join(', ')} FROM \`${stream}\``;
+    if (!bound) {
+      // no single-column integer key: the whole table in one read, not resumable
+      writer = await openWriter();
+      await readInto(core, select);
+    } else {
+      for (;;) {
+        writer = await openWriter();
+        const range = await readInto(core, rangeSelect(select, bound, lastKey, maxRows));
+        if (range.count === 0) break;
+        const current = writer;
+        writer = undefined;
+        await closeAndUpload(current);
+        lastKey = range.last ?? lastKey;
+        const checkpoint: SyncCheckpoint = { stream, date, role: input.role, bound, lastKey, files, rows, bytes, abIdPrefix, emittedAtMs };
+        pendingUpload!.then(() => options.onCheckpoint?.(checkpoint), () => undefined);
+        if (range.count < maxRows) break;
+      }
+    }
     throwIfAborted(signal);
-    const last = writer;
-    writer = undefined;
-    await closeAndUpload(last);
+    if (writer && (writer.rows > 0 || files === 0)) {
+      // the last file, or the one empty file of an empty table
+      const last = writer;
+      writer = undefined;
+      await closeAndUpload(last);
+    } else if (writer) {
+      const empty = writer;
+      writer = undefined;
+      await empty.abort();
+    }
     await pendingUpload;
     throwIfAborted(signal);
     await removeObjectsNotWritten(deps.s3, bucket, prefix, written);
     await writeSuccessMarker(deps.s3, bucket, prefix);
     options.onProgress?.({ rows, files });
-    return { stream, rows, files, bytes, durationMs: Date.now() - started, location: `s3://${bucket}/${prefix}` };
+    return {
+      stream,
+      rows,
+      files,
+      bytes,
+      durationMs: Date.now() - started,
+      location: `s3://${bucket}/${prefix}`,
+      ...(bound ? { bound } : {}),
+      ...(resumed ? { resumedFrom: { files: resumed.files, rows: resumed.rows } } : {}),
+      rowsReadThisAttempt: rowsThisAttempt,
+    };
   } catch (err) {
     uploadAbort.abort();
     await writer?.abort().catch(() => undefined);

@@ -1,7 +1,8 @@
 /**
  * The direct engine's activity: `syncTableToS3` (activities/types.ts) on top
- * of the engine in extract-engine.ts, with heartbeats carrying `{ rows, files }`
- * and the activity's cancellation stopping the sync.
+ * of the engine in extract-engine.ts, with heartbeats carrying the last range
+ * checkpoint and `{ rows, files }` progress, a retried attempt resuming from
+ * its heartbeat details, and the activity's cancellation stopping the sync.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { currentContext } from '../activity-progress';
@@ -23,10 +24,20 @@ export function createExtractActivities(deps: ExtractDeps): ExtractActivities {
   return {
     async syncTableToS3(input) {
       const context = currentContext();
+      // Every heartbeat carries the latest checkpoint (at first an earlier attempt's), never less.
+      let checkpoint: unknown = context?.info.heartbeatDetails;
       return syncTable({ sources: deps.sources, s3: deps.s3, buckets }, input, {
         ...deps.options,
         signal: context?.cancellationSignal,
-        onProgress: context ? (progress) => context.heartbeat(progress) : undefined,
+        // Heartbeats carry the last checkpoint, so a retried attempt continues after it.
+        resumeFrom: context?.info.heartbeatDetails,
+        onProgress: context ? (progress) => context.heartbeat({ ...(checkpoint as object | undefined), progress }) : undefined,
+        onCheckpoint: context
+          ? (cp) => {
+              checkpoint = cp;
+              context.heartbeat(cp);
+            }
+          : undefined,
       });
     },
   };

@@ -77,7 +77,7 @@ describe('acodeDailySync', () => {
     const sourceRows = stack.acode.rowCounts[FISCAL];
     const recoveryWorkflowId = recoveryId('acode', 'data_corruption', date);
     expect(cause.type).toBe('data_corruption');
-    expect(cause.message).toContain(`holds ${sourceRows - lostRows} rows, the source ${sourceRows}`);
+    expect(cause.message).toContain(`holds ${sourceRows - lostRows} rows, the ${sourceRows} rows read of idpk <= `);
     expect(cause.message).toContain(`recovery ${recoveryWorkflowId} started`);
 
     const page = await stack.pagerDuty.waitFor((e) => e.dedup_key === acodeDailySyncId(date, 'primary'));

@@ -1,0 +1,9 @@
+/**
+ * Workflow changes that alter the commands a running workflow issues, each
+ * guarded with `patched(id)` so histories recorded before the change replay
+ * (test/replay). Remove a patch once no history older than it can be replayed.
+ */
+export const PATCHES = {
+  /** A stream read against a consistent bound is checked against its own rows read, not a later COUNT(*) of the live table. */
+  consistentBound: 'validate-against-consistent-bound',
+} as const;
