@@ -1,6 +1,7 @@
 # Worker image: compiled TypeScript and the workflow bundle built at image build,
-# production dependencies only, running as the non-root node user.
-FROM node:20-bookworm-slim AS build
+# production dependencies only, running as the non-root node user (uid 1000).
+# Production runs Node.js 24 LTS (22 LTS works too); Node 20 is for development only.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -14,13 +15,14 @@ COPY local ./local
 COPY http ./http
 RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
-USER node
+# uid:gid 1000:1000 is the image's node user; numeric, so Kubernetes can check runAsNonRoot.
+USER 1000:1000
 EXPOSE 9464
 STOPSIGNAL SIGTERM
 CMD ["node", "dist/worker/main.js", "--serve"]
