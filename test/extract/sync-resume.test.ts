@@ -26,12 +26,25 @@ afterAll(async () => {
   await db?.close();
 });
 
+/** Rows the primary served from the fiscal table since the last call (MariaDB's user statistics). */
+async function rowsServed(): Promise<number> {
+  return db.pair.primary.withAdmin(async (conn) => {
+    await conn.query('SET GLOBAL userstat = 1');
+    const [rows] = await conn.query('SELECT ROWS_READ AS n FROM information_schema.TABLE_STATISTICS WHERE TABLE_NAME = ?', [ACODE_FISCAL_TABLE]);
+    await conn.query('FLUSH TABLE_STATISTICS');
+    return Number((rows as { n: number }[])[0]?.n ?? 0);
+  });
+}
+
 const deps = () => ({ sources: db.sources, s3: s3env.s3, buckets: s3env.buckets });
 const prefix = partitionPrefix('acode', ACODE_FISCAL_TABLE, DATE);
 
 test('a whole sync: one range a file, a checkpoint after each, the bound in the result', async () => {
   const checkpoints: SyncCheckpoint[] = [];
+  await rowsServed();
   const result = await syncTable(deps(), input, { maxRowsPerFile: PER_FILE, onCheckpoint: (cp) => checkpoints.push(cp) });
+  const served = await rowsServed();
+  expect(served / ROWS).toBeLessThanOrEqual(1.05);
   expect(result).toMatchObject({ rows: ROWS, files: ROWS / PER_FILE, rowsReadThisAttempt: ROWS, bound: { key: 'idpk', high: String(ROWS) } });
   expect(checkpoints.map((c) => [c.files, c.rows])).toEqual([1, 2, 3, 4, 5].map((n) => [n, n * PER_FILE]));
   expect(checkpoints.map((c) => c.lastKey)).toEqual(['1000', '2000', '3000', '4000', '5000']);
