@@ -3,34 +3,27 @@
  * embedded stack exits 0 and its summary names every ACODE stream and every
  * Radar critical table with rows.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ACODE_STREAMS, RADAR_CRITICAL_TABLES } from '../../config/pipelines';
+import { spawnGroup, stopAllGroups } from '../helpers/child-process';
 
-const ROOT = path.resolve(__dirname, '../..');
-
-function runMainJob(dataDir: string): Promise<{ code: number | null; output: string }> {
+/** `tsx worker/main.ts --once` (what `npm start -- --once` runs), in its own process group with the servers it starts. */
+async function runMainJob(dataDir: string): Promise<{ code: number | null; output: string }> {
   const env = { ...process.env };
   for (const key of ['TEMPORAL_ADDRESS', 'ACODE_HOST', 'RADAR_HOST', 'S3_ENDPOINT']) delete env[key];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'worker/main.ts', '--once', '--rows', '3000', '--data-dir', dataDir], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
+  const child = spawnGroup(process.execPath, [require.resolve('tsx/cli'), 'worker/main.ts', '--once', '--rows', '3000', '--data-dir', dataDir], { env });
+  const { code } = await child.exited;
+  return { code, output: child.output() };
 }
 
 describe('main job', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'main-job-'));
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await stopAllGroups(); // a job still running when the test timed out, with its MariaDB servers
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('syncs ACODE and Radar once on the embedded stack and exits 0 with a summary', async () => {
     const { code, output } = await runMainJob(dataDir);

@@ -5,7 +5,6 @@
  * workflow completes with every source row landed exactly once. The local
  * Temporal service stays up in this process throughout.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { partitionPrefix, SUCCESS_MARKER } from '../../config/pipelines';
 import type { AcodeDailySyncResult } from '../../workflows/acode-daily-sync';
 import { acodeDailySyncId } from '../../workflows/ids';
+import { spawnTsx, stopAllGroups, type GroupChild } from '../helpers/child-process';
 import { startStack, type Stack } from '../helpers/stack-env';
 import { listKeys, sourceKeys } from './landed-data';
 import { pollUntil } from './poll-until';
@@ -24,7 +24,6 @@ const EXTRACT_OPTIONS = { maxRowsPerFile: 1000, batchRows: 500 };
 let stack: Stack;
 let dir: string;
 let bundlePath: string;
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'worker-crash-'));
@@ -38,42 +37,19 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await stopAllGroups();
   await stack?.teardown();
   rmSync(dir, { recursive: true, force: true });
 });
 
 /** Starts a worker process on `taskQueue` and resolves once it polls. */
-function startWorkerProcess(taskQueue: string): Promise<ChildProcess> {
+async function startWorkerProcess(taskQueue: string): Promise<GroupChild> {
   // node itself with tsx's loader, so the pid is the worker's own and SIGKILL hits it, not a wrapper.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/scenarios/worker-process.ts'], {
-    cwd: ROOT,
+  const child = spawnTsx(['test/scenarios/worker-process.ts'], {
     env: { ...process.env, ...stack.workerEnv(), TEMPORAL_TASK_QUEUE: taskQueue, WORKFLOW_BUNDLE: bundlePath, EXTRACT_OPTIONS: JSON.stringify(EXTRACT_OPTIONS) },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`worker process not running within 30 s: ${err}`)), 30_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('worker running')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`worker process exited (${code ?? signal}) before running: ${err}`));
-    });
-  });
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+  await child.waitFor('worker running', 30_000);
+  return child;
 }
 
 test('a worker SIGKILLed mid-sync and a new one started: the sync completes, no row duplicated, none missing', async () => {
@@ -94,7 +70,7 @@ test('a worker SIGKILLed mid-sync and a new one started: the sync completes, no 
     30_000,
     10,
   );
-  await kill(first);
+  expect(await first.kill('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
   const atKill = await listKeys(stack.s3, stack.buckets.bronze, fiscalPrefix);
   expect(atKill).toContain(firstFile);
   expect(atKill).not.toContain(`${fiscalPrefix}${SUCCESS_MARKER}`); // killed mid-sync

@@ -6,6 +6,8 @@
  * With WAIT_FOR_RUN=1 the worker is created (connected, bundle loaded), prints
  * `worker ready`, and starts polling only when a line `run` arrives on stdin:
  * a standby that takes over at once when the test kills the running one.
+ * SIGTERM before polling ends it at once with exit 0 (nothing to drain); while
+ * polling the worker shuts down gracefully and the process exits 0.
  */
 import { readFileSync } from 'node:fs';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -13,6 +15,12 @@ import { createMysqlSources } from '../../activities/mysql/mysql-sources';
 import { bucketNames, loadEnvConfig, sourceEndpoints } from '../../config/env';
 import { createLocalS3Client } from '../../local/s3/server';
 import { createActivities } from '../../worker/activities';
+
+let worker: Worker | undefined;
+process.on('SIGTERM', () => {
+  if (worker?.getState() === 'RUNNING') worker.shutdown();
+  else if (worker === undefined || worker.getState() === 'INITIALIZED') process.exit(0);
+});
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -35,7 +43,7 @@ async function main(): Promise<void> {
     extract: JSON.parse(process.env.EXTRACT_OPTIONS ?? '{}'),
   });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker = await Worker.create({
+  worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -45,7 +53,6 @@ async function main(): Promise<void> {
   if (process.env.WAIT_FOR_RUN === '1') await untilRunRequested();
   const running = worker.run();
   console.log(`worker running pid ${process.pid}`);
-  process.once('SIGTERM', () => worker.shutdown());
   await running;
   await sources.close();
   await connection.close();
