@@ -4,12 +4,14 @@
  *   ours: syncTable (mysql2 stream → DuckDB Parquet SNAPPY → S3 upload)
  *   peer: `mariadb --quick --batch` dump to a file → DuckDB COPY … (FORMAT
  *         PARQUET, COMPRESSION SNAPPY) with the same Airbyte columns → upload
+ *   limit: `mariadb --quick --batch` reading the table to /dev/null, the
+ *         source's own extraction limit; ours is reported as a ratio of it
  *   writers: DuckDB and parquetjs-lite on the same sample of rows
  *   reconcile: reconcilePartition over the bronze and backup partitions
  *
  *   npm run bench -- [--rows 1000000] [--rounds 2] [--writer-rows 200000] [--duckdb-memory 256MB] [--json]
  *
- * Ours and the peer run alternately, `--rounds` times each, on the same
+ * Ours, the peer and the limit run alternately, `--rounds` times each, on the same
  * loaded table; the best run of each is compared (the machine may be shared,
  * and the first scan after the load also pays for InnoDB's background work).
  *
@@ -109,11 +111,22 @@ async function main(): Promise<void> {
 
     let ours: Awaited<ReturnType<typeof runOurs>> | undefined;
     let peer: Awaited<ReturnType<typeof runPeer>> | undefined;
+    // the source's own extraction limit: the client reading the table to /dev/null
+    let limitMs = Infinity;
+    const runLimit = async () => {
+      const started = Date.now();
+      await dumpWithMariadbClient(endpoint, process.env[endpoint.passwordEnv] ?? '', '/dev/null');
+      return Date.now() - started;
+    };
     for (let round = 1; round <= rounds; round++) {
       // alternate who goes first, so neither always meets the freshly loaded table
-      const order = round % 2 === 1 ? (['peer', 'ours'] as const) : (['ours', 'peer'] as const);
+      const order = round % 2 === 1 ? (['limit', 'peer', 'ours'] as const) : (['ours', 'peer', 'limit'] as const);
       for (const who of order) {
-        if (who === 'ours') {
+        if (who === 'limit') {
+          const ms = await runLimit();
+          log(`round ${round} limit: ${seconds(ms)} s, ${Math.round(rows / (ms / 1000))} rows/s (mariadb --quick to /dev/null)`);
+          limitMs = Math.min(limitMs, ms);
+        } else if (who === 'ours') {
           const run = await runOurs();
           log(`round ${round} ours:  ${seconds(run.ms)} s, ${Math.round(rows / (run.ms / 1000))} rows/s, ${run.value.files} files, peak RSS ${run.peakRssMB} MB`);
           if (!ours || run.ms < ours.ms) ours = { ...run, peakRssMB: Math.max(run.peakRssMB, ours?.peakRssMB ?? 0) };
@@ -135,6 +148,8 @@ async function main(): Promise<void> {
     const peerBytesPerRow = peerBytes / rows;
     log(`peer:  ${seconds(peerMs)} s (dump ${seconds(peer.dumpMs)}, encode ${seconds(peer.encodeMs)}, upload ${seconds(peer.uploadMs)}), ${Math.round(peerRowsPerSec)} rows/s, ${peerBytesPerRow.toFixed(1)} bytes/row (best of ${rounds})`);
     log(`ratio ours/peer rows/s: ${(oursRowsPerSec / peerRowsPerSec).toFixed(2)}, bytes/row: ${(oursBytesPerRow / peerBytesPerRow).toFixed(2)}`);
+    const limitRowsPerSec = rows / (limitMs / 1000);
+    log(`limit: ${seconds(limitMs)} s, ${Math.round(limitRowsPerSec)} rows/s; ratio ours/limit rows/s: ${(oursRowsPerSec / limitRowsPerSec).toFixed(2)}`);
 
     // writers on the same sample
     for (const writer of ['duckdb', 'parquetjs'] as const) {
@@ -164,6 +179,8 @@ async function main(): Promise<void> {
           rowsPerSec: Math.round(oursRowsPerSec),
           peerRowsPerSec: Math.round(peerRowsPerSec),
           ratio: Number((oursRowsPerSec / peerRowsPerSec).toFixed(3)),
+          limitRowsPerSec: Math.round(limitRowsPerSec),
+          ratioToLimit: Number((oursRowsPerSec / limitRowsPerSec).toFixed(3)),
           bytesPerRow: Number(oursBytesPerRow.toFixed(2)),
           peerBytesPerRow: Number(peerBytesPerRow.toFixed(2)),
           peakRssMB: ours.peakRssMB,
