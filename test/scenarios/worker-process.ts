@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const config = loadEnvConfig();
   const bundlePath = process.env.WORKFLOW_BUNDLE;
-  if (!bundlePath || !config.TEMPORAL_ADDRESS || !config.S3_ENDPOINT || !config.AIRBYTE_URL) {
+  if (!bundlePath || !config.temporal.addressConfigured || !config.S3_ENDPOINT || !config.AIRBYTE_URL) {
     throw new Error('worker-process: WORKFLOW_BUNDLE, TEMPORAL_ADDRESS, S3_ENDPOINT and AIRBYTE_URL are required');
   }
   const sources = createMysqlSources(sourceEndpoints(config));
@@ -42,13 +42,15 @@ async function main(): Promise<void> {
     },
     extract: JSON.parse(process.env.EXTRACT_OPTIONS ?? '{}'),
   });
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(config.temporal.connection);
   worker = await Worker.create({
     connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
     workflowBundle: { code: readFileSync(bundlePath, 'utf8') },
     activities,
+    // The drills shorten heartbeat timeouts to seconds; checkpoints reach the server as promptly in proportion.
+    maxHeartbeatThrottleInterval: '200ms',
   });
   if (process.env.WAIT_FOR_RUN === '1') await untilRunRequested();
   const running = worker.run();
