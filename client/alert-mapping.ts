@@ -1,174 +1,161 @@
 /**
- * Turns a monitoring alert into recovery requests: Alertmanager's webhook
- * (version 4: status, alerts[] with labels, annotations, startsAt,
- * fingerprint) and DataDog's webhook (id, title, body, alert_type,
- * alert_transition, tags, date). The failure type comes from a
+ * Turns a monitoring alert into recovery requests, one verdict per alert:
+ * Alertmanager's webhook (version 4: status, alerts[] with labels,
+ * annotations, startsAt, fingerprint) and DataDog's webhook (id, title, body,
+ * alert_type, alert_transition, tags, date). The failure type comes from a
  * `failure_type` label or tag, else from the alert's name; anything not
  * recognised is 'unknown' (recovery's manual path). Resolved alerts are
- * ignored. Pure.
+ * ignored; an alert naming no system or a date outside the window is refused
+ * (its reason says why); the caller starts nothing unless every alert passed.
+ *
+ * Destructive strategies: a failure whose strategy is full_backup_restore
+ * (data_corruption: quarantine, then a full backup sync) starts it only for
+ * the systems `allowRestore` lists (ALERT_ALLOW_RESTORE). Otherwise the
+ * recovery is started as RESTORE_STAND_IN ('unknown', which
+ * workflows/policy.ts sends to manual_intervention_required) with the alert in
+ * its reason, so an operator decides (and may answer `restore`). Pure.
  */
-import { isFailureType, type FailureType } from '../config/failures';
-import { type SystemName, SYSTEMS, isSystem } from '../config/pipelines';
-import { parseIngestionDate, utcDay } from '../config/calendar';
+import type { FailureType } from '../config/failures';
+import type { SystemName } from '../config/pipelines';
+import { strategyFor } from '../workflows/policy';
+import {
+  ALERT_TEXT_LIMITS as LIMITS,
+  cleanText,
+  dateOf,
+  dateWindow,
+  failureTypeOf,
+  own,
+  ownRecord,
+  parseDatadogTags,
+  systemFrom,
+  type DateReading,
+  type DateWindow,
+} from './alert-fields';
+
+export { failureTypeFromAlertName, parseDatadogTags } from './alert-fields';
+
+export type AlertOrigin = 'alertmanager' | 'datadog';
 
 export interface RecoveryRequest {
   system: SystemName;
   failureType: FailureType;
   date: string;
   reason: string;
-  origin: 'alertmanager' | 'datadog';
+  origin: AlertOrigin;
 }
 
-export interface MappedAlerts {
-  requests: RecoveryRequest[];
-  /** Why each alert not acted on was skipped (resolved, ...). */
-  ignored: string[];
+export type AlertVerdict =
+  | { index: number; kind: 'request'; request: RecoveryRequest }
+  | { index: number; kind: 'ignored'; why: string }
+  | { index: number; kind: 'refused'; why: string };
+
+export interface MappingRules {
+  now: Date;
+  /** Alerts may name today and this many days before (UTC). */
+  windowDays: number;
+  /** Alerts in one payload; more is an AlertPayloadError (413). */
+  maxAlerts: number;
+  /** Systems whose alerts may start a full backup restore. */
+  allowRestore: readonly SystemName[];
 }
 
+export const DEFAULT_MAPPING_RULES: Omit<MappingRules, 'now'> = { windowDays: 7, maxAlerts: 100, allowRestore: [] };
+
+/** What an alert asking for a restore that is not allowed starts instead: a failure type that needs a person. */
+export const RESTORE_STAND_IN: FailureType = 'unknown';
+
+/** The whole payload cannot be read (400) or carries too many alerts (413). */
 export class AlertPayloadError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly status: 400 | 413 = 400,
+  ) {
     super(message);
     this.name = 'AlertPayloadError';
   }
 }
 
-/** Alert names as monitoring rules spell them, normalised (lower case, letters and digits only). */
-const ALERTNAME_FAILURES: Record<string, FailureType> = {
-  mysqldown: 'primary_db_down',
-  primarydbdown: 'primary_db_down',
-  primarydown: 'primary_db_down',
-  databasedown: 'primary_db_down',
-  connectiontimeout: 'connection_timeout',
-  mysqlconnectiontimeout: 'connection_timeout',
-  authfailed: 'authentication_failed',
-  authenticationfailed: 'authentication_failed',
-  datacorruption: 'data_corruption',
-  schemachange: 'schema_change',
-  networkpartition: 'network_partition',
-  airbytesyncfailed: 'airbyte_failure',
-  airbytefailure: 'airbyte_failure',
-  staledata: 'stale_data',
-  datafreshness: 'stale_data',
-};
-
-const normalise = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
-
-/** Failure type from an alert name: exact match first, then a known name inside a longer title. */
-export function failureTypeFromAlertName(name: string): FailureType {
-  const key = normalise(name);
-  if (ALERTNAME_FAILURES[key]) return ALERTNAME_FAILURES[key];
-  if (isFailureType(name)) return name;
-  const words = name.split(/[^A-Za-z0-9_]+/).filter(Boolean);
-  for (const word of words) {
-    const hit = ALERTNAME_FAILURES[normalise(word)] ?? (isFailureType(word) ? word : undefined);
-    if (hit) return hit;
-  }
-  return 'unknown';
+interface Draft {
+  system: SystemName;
+  failureType: FailureType;
+  date: DateReading;
+  reason: string;
+  origin: AlertOrigin;
 }
 
-function systemFrom(explicit: unknown, ...texts: unknown[]): SystemName | undefined {
-  if (typeof explicit === 'string' && isSystem(explicit.toLowerCase())) return explicit.toLowerCase() as SystemName;
-  for (const text of texts) {
-    if (typeof text !== 'string') continue;
-    const named = SYSTEMS.find((system) => text.toLowerCase().includes(system));
-    if (named) return named;
+/** Applies the window and the restore rule; the reason stays within ALERT_TEXT_LIMITS.reason. */
+function verdictOf(index: number, draft: Draft, rules: MappingRules): AlertVerdict {
+  if ('refused' in draft.date) return { index, kind: 'refused', why: draft.date.refused };
+  let { failureType, reason } = draft;
+  if (strategyFor(failureType, draft.system) === 'full_backup_restore' && !rules.allowRestore.includes(draft.system)) {
+    const note = ` [asked for ${failureType}: a full backup restore from an alert is not allowed for ${draft.system} (ALERT_ALLOW_RESTORE); an operator decides]`;
+    reason = `${reason.slice(0, LIMITS.reason - note.length)}${note}`;
+    failureType = RESTORE_STAND_IN;
   }
-  return undefined;
+  return { index, kind: 'request', request: { system: draft.system, failureType, date: draft.date.date, reason: reason.slice(0, LIMITS.reason), origin: draft.origin } };
 }
 
-function dateFrom(explicit: unknown, instant: unknown, now: Date): string {
-  if (explicit !== undefined) {
-    try {
-      return parseIngestionDate(explicit);
-    } catch {
-      // fall through to the alert's own time
-    }
+function mapAlertmanager(payload: Record<string, unknown>, rules: MappingRules, window: DateWindow): AlertVerdict[] {
+  const alerts = own(payload, 'alerts') as unknown[];
+  if (alerts.length > rules.maxAlerts) {
+    throw new AlertPayloadError(`alertmanager payload: ${alerts.length} alerts, at most ${rules.maxAlerts} per request (set max_alerts: ${rules.maxAlerts})`, 413);
   }
-  if (typeof instant === 'string' || typeof instant === 'number') {
-    const at = new Date(typeof instant === 'string' && /^\d+$/.test(instant) ? Number(instant) : instant);
-    if (!Number.isNaN(at.getTime()) && at.getUTCFullYear() > 2000) return utcDay(at);
-  }
-  return utcDay(now);
-}
-
-const oneLine = (text: unknown, max = 300) => (typeof text === 'string' ? text.replace(/\s+/g, ' ').trim().slice(0, max) : '');
-
-function mapAlertmanager(payload: Record<string, unknown>, now: Date): MappedAlerts {
-  const alerts = payload.alerts;
-  if (!Array.isArray(alerts)) throw new AlertPayloadError('alertmanager payload: alerts must be a list');
-  const result: MappedAlerts = { requests: [], ignored: [] };
-  alerts.forEach((alert, i) => {
-    if (!alert || typeof alert !== 'object') throw new AlertPayloadError(`alertmanager payload: alerts[${i}] is not an object`);
-    const a = alert as Record<string, unknown>;
-    const labels = (a.labels && typeof a.labels === 'object' ? a.labels : {}) as Record<string, unknown>;
-    const annotations = (a.annotations && typeof a.annotations === 'object' ? a.annotations : {}) as Record<string, unknown>;
-    const name = typeof labels.alertname === 'string' ? labels.alertname : '';
-    const status = a.status ?? payload.status;
-    if (status === 'resolved') {
-      result.ignored.push(`alerts[${i}] ${name || 'unnamed'}: resolved`);
-      return;
-    }
-    const system = systemFrom(labels.system, labels.job, labels.instance, name, labels.service);
-    if (!system) throw new AlertPayloadError(`alertmanager payload: alerts[${i}] (${name || 'unnamed'}) names no system: set label system=acode|radar`);
-    const failureType = isFailureType(labels.failure_type) ? labels.failure_type : failureTypeFromAlertName(name);
-    const summary = oneLine(annotations.summary) || oneLine(annotations.description);
-    result.requests.push({
-      system,
-      failureType,
-      date: dateFrom(labels.date, a.startsAt, now),
-      reason: `alertmanager ${name || 'alert'}${typeof a.fingerprint === 'string' ? ` (${a.fingerprint})` : ''}${summary ? `: ${summary}` : ''}`,
-      origin: 'alertmanager',
-    });
+  return alerts.map((alert, index): AlertVerdict => {
+    if (!alert || typeof alert !== 'object' || Array.isArray(alert)) return { index, kind: 'refused', why: `alerts[${index}] is not an object` };
+    const labels = ownRecord(alert, 'labels');
+    const annotations = ownRecord(alert, 'annotations');
+    const rawName = typeof own(labels, 'alertname') === 'string' ? (own(labels, 'alertname') as string) : '';
+    const name = cleanText(rawName, LIMITS.name) || 'unnamed';
+    const status = own(alert, 'status') ?? own(payload, 'status');
+    if (status === 'resolved') return { index, kind: 'ignored', why: `alerts[${index}] ${name}: resolved` };
+    const system = systemFrom(own(labels, 'system'), own(labels, 'job'), own(labels, 'instance'), rawName, own(labels, 'service'));
+    if (!system) return { index, kind: 'refused', why: `alerts[${index}] (${name}) names no system: set label system=acode|radar` };
+    const fingerprint = cleanText(own(alert, 'fingerprint'), LIMITS.fingerprint);
+    const summary = cleanText(own(annotations, 'summary'), LIMITS.summary) || cleanText(own(annotations, 'description'), LIMITS.summary);
+    return verdictOf(
+      index,
+      {
+        system,
+        failureType: failureTypeOf(own(labels, 'failure_type'), rawName),
+        date: dateOf(own(labels, 'date'), own(alert, 'startsAt'), window, { label: `alerts[${index}] labels.date`, instant: `alerts[${index}] startsAt` }),
+        reason: `alertmanager ${name}${fingerprint ? ` (${fingerprint})` : ''}${summary ? `: ${summary}` : ''}`,
+        origin: 'alertmanager',
+      },
+      rules,
+    );
   });
-  return result;
-}
-
-/** DataDog tags come as "key:value, key:value" ($TAGS) or as a list. */
-export function parseDatadogTags(tags: unknown): Record<string, string> {
-  const list = Array.isArray(tags) ? tags : typeof tags === 'string' ? tags.split(',') : [];
-  const out: Record<string, string> = {};
-  for (const tag of list) {
-    if (typeof tag !== 'string') continue;
-    const at = tag.indexOf(':');
-    if (at > 0) out[tag.slice(0, at).trim()] = tag.slice(at + 1).trim();
-  }
-  return out;
 }
 
 const DATADOG_RESOLVED = new Set(['recovered', 'success']);
 
-function mapDatadog(payload: Record<string, unknown>, now: Date): MappedAlerts {
-  const title = oneLine(payload.title ?? payload.alert_title, 200);
-  const transition = String(payload.alert_transition ?? '').toLowerCase();
-  const type = String(payload.alert_type ?? '').toLowerCase();
+function mapDatadog(payload: Record<string, unknown>, rules: MappingRules, window: DateWindow): AlertVerdict[] {
+  const rawTitle = String(own(payload, 'title') ?? own(payload, 'alert_title') ?? '');
+  const title = cleanText(rawTitle, LIMITS.title);
+  const id = cleanText(own(payload, 'id'), LIMITS.id);
+  const transition = String(own(payload, 'alert_transition') ?? '').toLowerCase();
+  const type = String(own(payload, 'alert_type') ?? '').toLowerCase();
   if (DATADOG_RESOLVED.has(transition) || DATADOG_RESOLVED.has(type)) {
-    return { requests: [], ignored: [`datadog ${payload.id ?? ''} ${title}: resolved`.replace(/\s+/g, ' ')] };
+    return [{ index: 0, kind: 'ignored', why: `datadog ${id} ${title}: resolved`.replace(/\s+/g, ' ') }];
   }
-  const tags = parseDatadogTags(payload.tags);
-  const system = systemFrom(tags.system, title, payload.body, tags.service);
-  if (!system) throw new AlertPayloadError(`datadog payload ${String(payload.id ?? '')}: names no system: add tag system:acode or system:radar`);
-  const failureType = isFailureType(tags.failure_type)
-    ? tags.failure_type
-    : failureTypeFromAlertName(tags.alertname ?? title.replace(/^\[[^\]]*\]\s*/, ''));
-  return {
-    requests: [
-      {
-        system,
-        failureType,
-        date: dateFrom(tags.date, payload.date ?? payload.last_updated, now),
-        reason: `datadog ${String(payload.id ?? '')} ${title}`.replace(/\s+/g, ' ').trim(),
-        origin: 'datadog',
-      },
-    ],
-    ignored: [],
+  const tags = parseDatadogTags(own(payload, 'tags'));
+  const system = systemFrom(tags.get('system'), rawTitle, own(payload, 'body'), tags.get('service'));
+  if (!system) return [{ index: 0, kind: 'refused', why: `datadog ${id}: names no system: add tag system:acode or system:radar`.replace(/\s+/g, ' ') }];
+  const draft: Draft = {
+    system,
+    failureType: failureTypeOf(tags.get('failure_type'), tags.get('alertname') ?? rawTitle.replace(/^\[[^\]]*\]\s*/, '')),
+    date: dateOf(tags.get('date'), own(payload, 'date') ?? own(payload, 'last_updated'), window, { label: 'tag date', instant: 'date' }),
+    reason: `datadog ${id} ${title}`.replace(/\s+/g, ' ').trim(),
+    origin: 'datadog',
   };
+  return [verdictOf(0, draft, rules)];
 }
 
-/** Recognises the payload's shape and maps it; an unrecognised payload is a one-line AlertPayloadError. */
-export function mapAlertPayload(payload: unknown, now: Date): MappedAlerts {
+/** Recognises the payload's shape and gives one verdict per alert; an unreadable payload is an AlertPayloadError. */
+export function mapAlertPayload(payload: unknown, rules: MappingRules): AlertVerdict[] {
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new AlertPayloadError('alert payload: expected one JSON object');
   const p = payload as Record<string, unknown>;
-  if (Array.isArray(p.alerts)) return mapAlertmanager(p, now);
-  if ('title' in p || 'alert_title' in p || 'alert_type' in p || 'alert_transition' in p) return mapDatadog(p, now);
+  const window = dateWindow(rules.now, rules.windowDays);
+  if (Array.isArray(own(p, 'alerts'))) return mapAlertmanager(p, rules, window);
+  if (['title', 'alert_title', 'alert_type', 'alert_transition'].some((key) => own(p, key) !== undefined)) return mapDatadog(p, rules, window);
   throw new AlertPayloadError('alert payload: neither Alertmanager (alerts[]) nor DataDog (title, alert_type) shape');
 }

@@ -6,17 +6,21 @@
  *   query <workflowId>                       health state, recovery progress or result
  *   list [--type <workflow>] [--limit N]
  *   schedules apply [--engine direct|airbyte] daily schedules at 02:00 UTC and the health monitors
- *   alert <file.json|->                      an Alertmanager or DataDog alert → recovery
- *   serve-alerts [--port 8080] [--host 127.0.0.1]  the HTTP alert intake (POST /alerts)
+ *   alert <file.json|->                      an Alertmanager or DataDog alert → recovery (same rules as the intake, no rate limit)
+ *   serve-alerts [--port 8080] [--host 127.0.0.1]  the HTTP alert intake (POST /alerts; ALERT_INTAKE_* settings;
+ *                                            a host other than loopback needs ALERT_INTAKE_TOKEN or ALERT_INTAKE_TOKEN_FILE)
  *   status [--format json|text]              SLA view: freshness, last success, success rate 7/30 d, failovers
  * Output is JSON on stdout; an error is one line on stderr and exit code 1.
+ * Both go through the log redaction (worker/logging.ts), as every log path does.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { alertIntakeToken, loadEnvConfig } from '../config/env';
 import type { SyncEngine } from '../config/pipelines';
+import { redactText, secretValues } from '../worker/logging';
 import { checkNowSignal, pauseSignal, resumeSignal } from '../workflows/messages';
-import { createAlertIntake } from './alert-intake';
-import { listen } from '../http/http-server';
+import { isLoopbackHost } from './alert-auth';
+import { createAlertIntake, intakeLimitsFrom } from './alert-intake';
 import { startRecoveriesForAlerts } from './alert-recovery';
 import { connectClient, type OrchestratorClient } from './connection';
 import { describeWorkflow, listWorkflows, sendOperatorDecision } from './operator-commands';
@@ -31,7 +35,16 @@ export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   readInput: (path: string) => string;
+  /** The environment the configuration is read from (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
+
+/** Health monitor signals by name, own entries only (a name such as "constructor" is unknown). */
+const MONITOR_SIGNALS = new Map<string, typeof pauseSignal | typeof resumeSignal | typeof checkNowSignal>([
+  ['pause', pauseSignal],
+  ['resume', resumeSignal],
+  ['checkNow', checkNowSignal],
+]);
 
 const USAGE = 'usage: orchestrator start|signal|query|list|schedules|alert|serve-alerts|status … (see client/cli.ts)';
 
@@ -83,14 +96,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       case 'signal': {
         const [name, workflowId] = [need(rest[0], 'the signal'), need(rest[1], 'the workflow id')];
+        const signal = MONITOR_SIGNALS.get(name);
+        if (name !== 'decision' && !signal) throw new Error(`unknown signal ${JSON.stringify(name.slice(0, 80))} (known: decision, pause, resume, checkNow)`);
         const { client } = await open();
-        if (name === 'decision') {
-          await sendOperatorDecision(client, workflowId, { action: values.action, operator: values.operator, ...(values.note ? { note: values.note } : {}) });
-        } else {
-          const signal = { pause: pauseSignal, resume: resumeSignal, checkNow: checkNowSignal }[name];
-          if (!signal) throw new Error(`unknown signal ${JSON.stringify(name)} (known: decision, pause, resume, checkNow)`);
-          await client.workflow.getHandle(workflowId).signal(signal);
-        }
+        if (signal) await client.workflow.getHandle(workflowId).signal(signal);
+        else await sendOperatorDecision(client, workflowId, { action: values.action, operator: values.operator, ...(values.note ? { note: values.note } : {}) });
         print({ signalled: name, workflowId });
         return 0;
       }
@@ -118,18 +128,31 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'alert': {
         const source = need(rest[0], 'the alert file (or - for stdin)');
         const payload = parseJson(io.readInput(source), `alert ${source}`);
+        const limits = intakeLimitsFrom(loadEnvConfig(io.env ?? process.env));
         const { client, settings } = await open();
-        print(await startRecoveriesForAlerts(client, settings, payload));
-        return 0;
+        const result = await startRecoveriesForAlerts(client, settings, payload, { rules: limits });
+        print(result);
+        return result.status === 'done' ? 0 : 1;
       }
       case 'serve-alerts': {
         const port = values.port === undefined ? 8080 : Number(values.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: expected a port number, got ${JSON.stringify(values.port)}`);
+        const env = io.env ?? process.env;
+        const host = values.host ?? '127.0.0.1';
+        const limits = intakeLimitsFrom(loadEnvConfig(env));
+        const token = alertIntakeToken(env);
+        if (!token && !isLoopbackHost(host)) {
+          throw new Error(`serve-alerts: refusing to listen on ${host} without a secret: set ALERT_INTAKE_TOKEN or ALERT_INTAKE_TOKEN_FILE`);
+        }
         const { client, settings } = await open();
-        const server = createAlertIntake({ client, settings, log: io.out });
-        const bound = await listen(server, port, values.host ?? '127.0.0.1');
-        io.out(`alert intake listening on ${values.host ?? '127.0.0.1'}:${bound} (POST /alerts)`);
-        await new Promise<void>((resolve) => server.once('close', () => resolve()));
+        const intake = createAlertIntake({ client, settings, token, limits, log: (entry) => io.out(JSON.stringify(entry)) });
+        const bound = await intake.listen(port, host);
+        const closed = new Promise<void>((resolve) => intake.server.once('close', () => resolve()));
+        const stop = () => void intake.close();
+        process.once('SIGTERM', stop).once('SIGINT', stop);
+        io.out(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'alert intake listening', host, port: bound, authentication: token ? 'secret' : 'none (loopback only)' }));
+        await closed;
+        process.off('SIGTERM', stop).off('SIGINT', stop);
         return 0;
       }
       case 'status': {
@@ -155,8 +178,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 if (require.main === module) {
   runCli(process.argv.slice(2), {
     connect: () => connectClient(),
-    out: (text) => console.log(text),
-    err: (text) => console.error(text),
+    out: (text) => console.log(redactText(text, secretValues())),
+    err: (text) => console.error(redactText(text, secretValues())),
     readInput: (path) => readFileSync(path === '-' ? 0 : path, 'utf8'),
   }).then((code) => {
     process.exitCode = code;

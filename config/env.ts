@@ -7,10 +7,20 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { SourceEndpoint, SourceEndpoints } from './sources';
-import { BUCKETS, type BucketRole } from './pipelines';
+import { BUCKETS, SYSTEMS, type BucketRole, type SystemName } from './pipelines';
 import { loadTemporalSettings, type TemporalSettings } from './temporal';
 
 const port = z.coerce.number().int().min(1).max(65535);
+const whole = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const systemList = z.string().transform((text, ctx): SystemName[] => {
+  const names = text.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const unknown = names.find((name) => !(SYSTEMS as readonly string[]).includes(name));
+  if (unknown !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected a comma-separated list of ${SYSTEMS.join(', ')}, got ${JSON.stringify(unknown.slice(0, 40))}` });
+    return z.NEVER;
+  }
+  return [...new Set(names)] as SystemName[];
+});
 const sslMode = z.enum(['disabled', 'preferred', 'required', 'verify-identity']);
 
 const schema = z.object({
@@ -48,6 +58,25 @@ const schema = z.object({
   /** json: one JSON object a line; pretty: readable lines (the default on a terminal). */
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   LOG_LEVEL: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(['trace', 'debug', 'info', 'warn', 'error'])).optional(),
+
+  // The alert intake (orchestrator serve-alerts). Its secret is ALERT_INTAKE_TOKEN or the file
+  // ALERT_INTAKE_TOKEN_FILE names, read by alertIntakeToken() only.
+  ALERT_INTAKE_TOKEN_FILE: z.string().optional(),
+  /** Alerts in one request (Alertmanager: set max_alerts to at most this). */
+  ALERT_INTAKE_MAX_ALERTS: whole(1, 1000).default(100),
+  /** Dates an alert may name: today and this many days before (UTC). */
+  ALERT_INTAKE_WINDOW_DAYS: whole(0, 90).default(7),
+  /** Recoveries started per minute, per sender address and overall (joining a running one is free). */
+  ALERT_INTAKE_RATE_PER_SENDER: whole(1, 10_000).default(10),
+  ALERT_INTAKE_RATE_TOTAL: whole(1, 10_000).default(30),
+  ALERT_INTAKE_MAX_BODY_BYTES: whole(1024, 16 * 1024 * 1024).default(1024 * 1024),
+  ALERT_INTAKE_MAX_CONNECTIONS: whole(1, 100_000).default(256),
+  ALERT_INTAKE_MAX_CONNECTIONS_PER_SENDER: whole(1, 100_000).default(32),
+  /** Bound on receiving a whole request; headers must arrive within ALERT_INTAKE_HEADERS_TIMEOUT_MS. */
+  ALERT_INTAKE_REQUEST_TIMEOUT_MS: whole(100, 600_000).default(10_000),
+  ALERT_INTAKE_HEADERS_TIMEOUT_MS: whole(100, 600_000).default(5_000),
+  /** Systems whose alerts may start a full backup restore (quarantine); others go to manual intervention. */
+  ALERT_ALLOW_RESTORE: systemList.default([]),
 });
 
 export type EnvConfig = z.infer<typeof schema> & { temporal: TemporalSettings };
@@ -64,6 +93,38 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env, overrides: R
     throw new Error(`invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
   }
   return { ...parsed.data, temporal: loadTemporalSettings(given, parsed.data.TEMPORAL_TASK_QUEUE) };
+}
+
+/** The shortest alert intake secret accepted. */
+export const MIN_INTAKE_TOKEN_LENGTH = 16;
+
+/**
+ * The alert intake's secret: ALERT_INTAKE_TOKEN, or the first line of the file
+ * ALERT_INTAKE_TOKEN_FILE names (a mounted Kubernetes secret); undefined when
+ * neither is set. A problem is one line naming the variable, never the value.
+ */
+export function alertIntakeToken(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const given = (name: string) => (env[name]?.trim() ? env[name] : undefined);
+  const inline = given('ALERT_INTAKE_TOKEN');
+  const file = given('ALERT_INTAKE_TOKEN_FILE')?.trim();
+  if (inline !== undefined && file !== undefined) {
+    throw new Error('invalid configuration: ALERT_INTAKE_TOKEN and ALERT_INTAKE_TOKEN_FILE: set one, not both');
+  }
+  let name = 'ALERT_INTAKE_TOKEN';
+  let token = inline?.trim();
+  if (file !== undefined) {
+    name = 'ALERT_INTAKE_TOKEN_FILE';
+    try {
+      token = readFileSync(file, 'utf8').split(/\r?\n/)[0].trim();
+    } catch (err) {
+      throw new Error(`invalid configuration: ALERT_INTAKE_TOKEN_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  if (token === undefined) return undefined;
+  if (token.length < MIN_INTAKE_TOKEN_LENGTH || /\s/.test(token)) {
+    throw new Error(`invalid configuration: ${name}: expected a token of at least ${MIN_INTAKE_TOKEN_LENGTH} characters without spaces`);
+  }
+  return token;
 }
 
 /** True when no outside MySQL or S3 is configured: the main job then starts its embedded stack. */

@@ -57,7 +57,7 @@ export function isFailureType(value: unknown): value is FailureType {
 }
 
 export function isRetryable(type: string): boolean {
-  return (RETRYABLE as Record<string, boolean>)[type] ?? true;
+  return Object.prototype.hasOwnProperty.call(RETRYABLE, type) ? (RETRYABLE as Record<string, boolean>)[type] : true;
 }
 
 export interface FailureOptions {

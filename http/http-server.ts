@@ -1,4 +1,7 @@
-/** The small HTTP pieces shared by the alert intake and the local stand-ins: listening, and reading a bounded body. */
+/**
+ * The small HTTP pieces the local stand-ins (the Airbyte simulator, the alert receivers) share: listening,
+ * and reading a bounded body. The alert intake, open to the network, runs on fastify (client/intake-server.ts).
+ */
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

@@ -9,8 +9,11 @@
  * Secrets are redacted twice: any key that names a secret (password, token,
  * apiKey, routingKey, authorization…) has its value replaced, and the value
  * of every environment variable whose name marks it as a secret (*_PASS,
- * *PASSWORD*, *SECRET*, *TOKEN*, *API_KEY*, *ROUTING_KEY*) is replaced by
- * [redacted] wherever it appears in the written line.
+ * *PASSWORD*, *SECRET*, *TOKEN*, *API_KEY*, *ROUTING_KEY*, *WEBHOOK*: Slack
+ * webhook URLs are credentials), and the password of any URL with
+ * credentials in the environment, is replaced by [redacted] wherever it
+ * appears in the written line. Paths (*_FILE, *_PATH) are not secrets.
+ * Lines written outside pino (fatal errors) go through redactText too.
  */
 import { Writable } from 'node:stream';
 import pino, { type Logger as PinoLogger } from 'pino';
@@ -19,18 +22,35 @@ import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporali
 export const REDACTED = '[redacted]';
 export type LogFormat = 'json' | 'pretty';
 
-const SECRET_ENV_NAME = /(_PASS$|PASSWORD|SECRET|TOKEN|API_KEY|ROUTING_KEY)/i;
-const SECRET_KEY = /(pass(word|wd)?$|secret|token|api_?key|routing_?key|authorization|credential|private_?key)/i;
+const SECRET_ENV_NAME = /(_PASS$|PASSWORD|SECRET|TOKEN|API_KEY|ROUTING_KEY|WEBHOOK)/i;
+const PATH_ENV_NAME = /(_FILE|_PATH)$/i;
+const SECRET_KEY = /(pass(word|wd)?$|secret|token|api_?key|routing_?key|authorization|credential|private_?key|webhook)/i;
 /** Values shorter than this are not searched for: a 2-character "secret" would blank half the log. */
 const MIN_SECRET_LENGTH = 4;
 
 /** The values of the environment variables that hold secrets, longest first. */
 export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
   const values = new Set<string>();
+  const add = (value: string) => {
+    if (value.length >= MIN_SECRET_LENGTH) values.add(value);
+  };
   for (const [name, value] of Object.entries(env)) {
-    if (value && value.length >= MIN_SECRET_LENGTH && SECRET_ENV_NAME.test(name)) values.add(value);
+    if (!value) continue;
+    if (SECRET_ENV_NAME.test(name) && !PATH_ENV_NAME.test(name)) add(value);
+    for (const password of urlPasswords(value)) add(password);
   }
   return [...values].sort((a, b) => b.length - a.length);
+}
+
+/** The password of a URL with credentials (scheme://user:password@host), as written and decoded. */
+function urlPasswords(value: string): string[] {
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(value)) return [];
+  try {
+    const password = new URL(value).password;
+    return password ? [password, decodeURIComponent(password)] : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Replaces every occurrence of each secret (raw, and as it appears inside a JSON string) by [redacted]. */
@@ -79,12 +99,15 @@ export function prettyLine(jsonLine: string): string {
   return `[${clock}] ${(LEVEL_NAMES[level as number] ?? String(level)).padEnd(5)} ${msg ?? ''}${fields ? `  ${fields}` : ''}\n`;
 }
 
-/** The stream pino writes to: redacts secret values in each line, then formats it. */
-function redactingStream(out: { write(text: string): unknown }, format: LogFormat, secrets: readonly string[]): Writable {
+/**
+ * The stream pino writes to: redacts secret values in each line, then formats it.
+ * The secrets are read at each line, so those set after start-up (the embedded stack's) are covered.
+ */
+function redactingStream(out: { write(text: string): unknown }, format: LogFormat, secrets: () => readonly string[]): Writable {
   return new Writable({
     decodeStrings: false,
     write(chunk: string | Buffer, _enc, done) {
-      const text = redactText(chunk.toString(), secrets);
+      const text = redactText(chunk.toString(), secrets());
       out.write(format === 'pretty' ? text.split('\n').filter(Boolean).map(prettyLine).join('') : text);
       done();
     },
@@ -129,7 +152,7 @@ export function createServiceLogging(options: LoggingOptions = {}): ServiceLoggi
   const format = options.format ?? logFormatFrom(undefined);
   const level = options.level ?? 'info';
   if (!(level in pino.levels.values)) throw new Error(`invalid configuration: LOG_LEVEL: unknown level ${JSON.stringify(level)}`);
-  const stream = redactingStream(options.out ?? process.stdout, format, secretValues(env));
+  const stream = redactingStream(options.out ?? process.stdout, format, () => secretValues(env));
   const logger = pino(
     {
       level,

@@ -17,10 +17,14 @@ import { loadEnvConfig, wantsEmbeddedStack, type EnvConfig } from '../config/env
 import { startEmbeddedStack, type EmbeddedStack } from '../local/embedded-stack';
 import { createIngestionWorker } from './worker';
 import { formatSummary, runTodaysSyncs, succeeded } from './daily-run';
-import { createServiceLogging, logFormatFrom, type ServiceLogging } from './logging';
+import { createServiceLogging, logFormatFrom, redactText, secretValues, type ServiceLogging } from './logging';
 import { createIngestionMetrics, freeLocalPort, startMetricsServer, type MetricsServer } from './metrics';
 
-let log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+/** Lines written outside the structured logger (progress, the summary, a fatal error) redacted as the logger redacts. */
+const print = (text: string) => console.log(redactText(text, secretValues()));
+const printError = (text: string) => console.error(redactText(text, secretValues()));
+
+let log = (line: string) => print(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 /**
  * Structured logs for the SDK (and for the job's progress lines with LOG_FORMAT=json), and the
@@ -102,7 +106,7 @@ async function main(): Promise<number> {
         for (const s of await applyDailySchedules(client, settings, config.SYNC_ENGINE)) log(`schedule ${s.scheduleId} ${s.action} (daily 02:00 UTC)`);
         for (const m of await ensureHealthMonitors(client, settings)) log(`health monitor ${m.workflowId} running`);
         const outcome = await runTodaysSyncs(client, settings, log, config.SYNC_ENGINE);
-        console.log(`\nSummary\n${formatSummary(outcome)}\n`);
+        print(`\nSummary\n${formatSummary(outcome)}\n`);
         exitCode = succeeded(outcome) ? 0 : 1;
       } finally {
         await close();
@@ -121,7 +125,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err) => {
-    console.error(`main job failed: ${err instanceof Error ? err.message : String(err)}`);
+    printError(`main job failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(2);
   },
 );

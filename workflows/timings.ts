@@ -1,7 +1,11 @@
 /**
  * Every timing and threshold the workflows use, with the seeds' values as
  * defaults. Each workflow input may carry `timings` overriding any of them, so
- * scenarios can run with short intervals. Pure: no Temporal, no Node APIs.
+ * scenarios can run with short intervals. Every override is bounded
+ * (TIMING_RULES: no duration above 24 h, no polling or check interval and no
+ * timeout below 1 s) and looked up as an own property only, so names such as
+ * `constructor` or `__proto__` are refused. The workflows, the CLI and the
+ * alert intake resolve timings here alone. Pure: no Temporal, no Node APIs.
  */
 
 export interface Timings {
@@ -79,11 +83,46 @@ export const DEFAULT_TIMINGS: Readonly<Timings> = Object.freeze({
   syncHeartbeatTimeoutMs: 5 * MINUTE,
 });
 
-/** Fields that are counts or ratios, not durations. */
-const COUNT_FIELDS = new Set<keyof Timings>(['radarRetries', 'radarParallelism', 'failoverAfterFailures', 'healthCyclesPerRun']);
-const RATIO_FIELDS = new Set<keyof Timings>(['volumeChangeRatio']);
-/** Counts that must be at least 1. */
-const POSITIVE_COUNTS = new Set<keyof Timings>(['radarParallelism', 'failoverAfterFailures', 'healthCyclesPerRun']);
+/**
+ * The bounds of each override. Durations are at most MAX_DURATION_MS (24 h);
+ * polling and check intervals at least 1 s, timeouts at least 1 s; counts and
+ * the ratio have their own ranges. A value outside is refused, never clamped.
+ */
+export const MAX_DURATION_MS = 24 * HOUR;
+const MIN_INTERVAL_MS = 1000;
+type Rule =
+  | { kind: 'duration'; min: number }
+  | { kind: 'durations'; min: number; maxItems: number }
+  | { kind: 'count'; min: number; max: number }
+  | { kind: 'ratio'; max: number };
+
+const duration = (min = 0): Rule => ({ kind: 'duration', min });
+const count = (min: number, max: number): Rule => ({ kind: 'count', min, max });
+
+export const TIMING_RULES: Readonly<Record<keyof Timings, Rule>> = Object.freeze({
+  retryBackoffMs: { kind: 'durations', min: 0, maxItems: 10 },
+  retryJitterMs: duration(),
+  backupSyncTimeoutMs: duration(MIN_INTERVAL_MS),
+  backupSyncPollMs: duration(MIN_INTERVAL_MS),
+  acodeSyncTimeoutMs: duration(MIN_INTERVAL_MS),
+  acodeSyncPollMs: duration(MIN_INTERVAL_MS),
+  radarJobTimeoutMs: duration(MIN_INTERVAL_MS),
+  radarJobPollMs: duration(MIN_INTERVAL_MS),
+  radarRetries: count(0, 10),
+  radarRetryDelayMs: duration(),
+  radarParallelism: count(1, 32),
+  longRunAlertMs: duration(),
+  volumeChangeRatio: { kind: 'ratio', max: 100 },
+  healthCheckIntervalMs: duration(MIN_INTERVAL_MS),
+  primaryProbeIntervalMs: duration(MIN_INTERVAL_MS),
+  connectivityTimeoutMs: duration(MIN_INTERVAL_MS),
+  failoverAfterFailures: count(1, 100),
+  healthCyclesPerRun: count(1, 1000),
+  manualDecisionTimeoutMs: duration(),
+  manualAbortAfterMs: duration(),
+  inspectionTimeoutMs: duration(MIN_INTERVAL_MS),
+  syncHeartbeatTimeoutMs: duration(MIN_INTERVAL_MS),
+});
 
 const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: MINUTE, h: HOUR, d: 24 * HOUR };
@@ -98,33 +137,53 @@ export function parseDuration(value: unknown, field: string): number {
     const match = DURATION_RE.exec(value.trim());
     if (match) return Math.round(Number(match[1]) * UNIT_MS[match[2]]);
   }
-  throw new Error(`${field}: expected milliseconds or a duration like '30s', '5m', '2h', got ${JSON.stringify(value)}`);
+  throw new Error(`${field}: expected milliseconds or a duration like '30s', '5m', '2h', got ${JSON.stringify(value)?.slice(0, 80)}`);
+}
+
+function boundedDuration(value: unknown, field: string, min: number): number {
+  const ms = parseDuration(value, field);
+  if (ms < min) throw new Error(`${field}: at least ${min} ms, got ${ms}`);
+  if (ms > MAX_DURATION_MS) throw new Error(`${field}: at most 24 h (${MAX_DURATION_MS} ms), got ${ms}`);
+  return ms;
+}
+
+function checked(rule: Rule, value: unknown, field: string): number | number[] {
+  switch (rule.kind) {
+    case 'duration':
+      return boundedDuration(value, field, rule.min);
+    case 'durations':
+      if (!Array.isArray(value) || value.length === 0 || value.length > rule.maxItems) {
+        throw new Error(`${field}: expected a list of 1 to ${rule.maxItems} durations`);
+      }
+      return value.map((v, i) => boundedDuration(v, `${field}[${i}]`, rule.min));
+    case 'count':
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < rule.min || value > rule.max) {
+        throw new Error(`${field}: expected an integer from ${rule.min} to ${rule.max}, got ${JSON.stringify(value)?.slice(0, 80)}`);
+      }
+      return value;
+    case 'ratio':
+      if (typeof value !== 'number' || !(value > 0) || value > rule.max) {
+        throw new Error(`${field}: expected a ratio above 0 and at most ${rule.max}, got ${JSON.stringify(value)?.slice(0, 80)}`);
+      }
+      return value;
+  }
+}
+
+/** Whether `key` names a timing: an own property of the defaults only (never toString, constructor, __proto__). */
+export function isTimingName(key: string): key is keyof Timings {
+  return Object.prototype.hasOwnProperty.call(TIMING_RULES, key);
 }
 
 /** Merges overrides over the defaults, validating each field. Unknown fields are refused so typos do not pass silently. */
 export function resolveTimings(overrides: unknown, where = 'timings'): Timings {
-  if (overrides === undefined || overrides === null) return { ...DEFAULT_TIMINGS, retryBackoffMs: [...DEFAULT_TIMINGS.retryBackoffMs] };
-  if (typeof overrides !== 'object' || Array.isArray(overrides)) throw new Error(`${where}: expected an object`);
   const result: Timings = { ...DEFAULT_TIMINGS, retryBackoffMs: [...DEFAULT_TIMINGS.retryBackoffMs] };
-  for (const [key, value] of Object.entries(overrides as Record<string, unknown>)) {
-    const field = `${where}.${key}`;
-    if (!(key in DEFAULT_TIMINGS)) throw new Error(`${field}: unknown timing (known: ${Object.keys(DEFAULT_TIMINGS).join(', ')})`);
-    const name = key as keyof Timings;
-    if (name === 'retryBackoffMs') {
-      if (!Array.isArray(value) || value.length === 0) throw new Error(`${field}: expected a non-empty list of durations`);
-      result.retryBackoffMs = value.map((v, i) => parseDuration(v, `${field}[${i}]`));
-    } else if (COUNT_FIELDS.has(name)) {
-      const min = POSITIVE_COUNTS.has(name) ? 1 : 0;
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-        throw new Error(`${field}: expected an integer >= ${min}, got ${JSON.stringify(value)}`);
-      }
-      (result[name] as number) = value;
-    } else if (RATIO_FIELDS.has(name)) {
-      if (typeof value !== 'number' || !(value > 0)) throw new Error(`${field}: expected a positive ratio, got ${JSON.stringify(value)}`);
-      (result[name] as number) = value;
-    } else {
-      (result[name] as number) = parseDuration(value, field);
-    }
+  if (overrides === undefined || overrides === null) return result;
+  if (typeof overrides !== 'object' || Array.isArray(overrides)) throw new Error(`${where}: expected an object`);
+  for (const key of Reflect.ownKeys(overrides)) {
+    const name = String(key);
+    const field = `${where}.${name.slice(0, 80)}`;
+    if (typeof key !== 'string' || !isTimingName(key)) throw new Error(`${field}: unknown timing (known: ${Object.keys(DEFAULT_TIMINGS).join(', ')})`);
+    (result as unknown as Record<string, unknown>)[key] = checked(TIMING_RULES[key], (overrides as Record<string, unknown>)[key], field);
   }
   if (result.manualAbortAfterMs < result.manualDecisionTimeoutMs) {
     throw new Error(`${where}.manualAbortAfterMs: must be at least manualDecisionTimeoutMs`);

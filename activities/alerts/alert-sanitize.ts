@@ -1,6 +1,7 @@
 /**
- * Makes alert content safe to send, with no I/O: strips control and
- * direction-changing characters, redacts anything shaped like a secret
+ * Makes alert content safe to send, with no I/O: strips terminal escape
+ * sequences (ANSI colours, OSC titles), control and direction-changing
+ * characters, redacts anything shaped like a secret
  * (password=…, URL credentials, bearer tokens, JWTs, password hashes, long hex
  * or random-looking tokens), withholds metrics whose name speaks of a secret
  * and metrics that are not plain values (row data never travels), truncates
@@ -22,7 +23,14 @@ export const REDACTED = '[REDACTED]';
 const SENSITIVE_KEY =
   /password|passwd|senha|secret|token|hash|credential|api_?key|access_?key|private_?key|authorization|cookie|(^|_)(pass|pwd|auth)(_|$)/;
 
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+
+/**
+ * Terminal escape sequences, removed whole (not just their ESC, which would
+ * leave "[31m" behind): CSI (ESC [ or U+009B … final byte), OSC (ESC ] … BEL or
+ * ESC \\) and the two-character escapes ESC @ … ESC _.
+ */
+const ANSI = /(?:\u001B\[|\u009B)[0-?]*[ -/]*[@-~]?|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)?|\u001B[@-Z\\-_]/g;
 
 const SECRET_PATTERNS: [RegExp, string | ((match: string, ...groups: string[]) => string)][] = [
   // HTTP credentials, before key=value so the scheme word is not taken for the value
@@ -53,7 +61,7 @@ function looksRandom(candidate: string): boolean {
 
 export function stripControlCharacters(text: string, { multiline = false } = {}): string {
   const normalised = text.replace(/\r\n?/g, '\n').replace(/\t/g, ' ');
-  return (multiline ? normalised : normalised.replace(/\n+/g, ' ')).replace(CONTROL, '');
+  return (multiline ? normalised : normalised.replace(/\n+/g, ' ')).replace(ANSI, '').replace(CONTROL, '');
 }
 
 export function redactSecrets(text: string): string {

@@ -14,6 +14,7 @@ test('control and direction-changing characters are stripped, newlines flattened
   expect(stripControlCharacters('a\u0000b\u001bc\u007f\u202Ed\u200Be')).toBe('abcde');
   expect(stripControlCharacters('line1\r\nline2\tx')).toBe('line1 line2 x');
   expect(stripControlCharacters('line1\r\nline2', { multiline: true })).toBe('line1\nline2');
+  expect(stripControlCharacters('\u001b[1;31mred\u001b[0m \u001b]0;title\u0007x \u009b2Jy \u001b[2K\u061Cz')).toBe('red x y z');
 });
 
 test('values shaped like secrets are redacted', () => {

@@ -54,8 +54,16 @@ describe('orchestrator CLI without a server', () => {
     [['schedules', 'apply', '--engine', 'spark'], /--engine/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [['start', '--bogus'], /bogus/],
-  ])('%j fails with one line and never connects', async (argv, message) => {
-    const state = io();
+    [['signal', 'constructor', 'health-monitor-acode'], /unknown signal "constructor"/],
+    [['signal', 'toString', 'health-monitor-acode'], /unknown signal "toString"/],
+    [['start', 'recovery', '--input', '{"system":"acode","failureType":"schema_change","timings":{"__proto__":{"x":1}}}'], /timings: __proto__: unknown timing/],
+    [['start', 'recovery', '--input', '{"system":"acode","failureType":"schema_change","timings":{"constructor":1000}}'], /timings: constructor: unknown timing/],
+    [['start', 'healthMonitor', '--input', '{"system":"acode","timings":{"healthCheckIntervalMs":0}}'], /healthCheckIntervalMs: at least 1000 ms/],
+    [['start', 'acodeDailySync', '--input', '{"timings":{"acodeSyncTimeoutMs":"25h"}}'], /acodeSyncTimeoutMs: at most 24 h/],
+    [['serve-alerts', '--host', '0.0.0.0', '--port', '0'], /refusing to listen on 0\.0\.0\.0 without a secret/],
+    [['serve-alerts', '--host', '0.0.0.0'], /ALERT_INTAKE_TOKEN: expected a token of at least 16 characters/, { ALERT_INTAKE_TOKEN: 'short' }],
+  ])('%j fails with one line and never connects', async (argv, message, env: NodeJS.ProcessEnv = {}) => {
+    const state = { ...io(), env };
     expect(await runCli(argv as string[], state)).toBe(1);
     expect(state.connects).toBe(0);
     expect(state.errs).toHaveLength(1);

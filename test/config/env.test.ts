@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadEnvConfig, sourceEndpoints, wantsEmbeddedStack } from '../../config/env';
+import { alertIntakeToken, loadEnvConfig, sourceEndpoints, wantsEmbeddedStack } from '../../config/env';
 
 describe('environment configuration', () => {
   it('defaults to the seeds: users, databases, buckets, region, AES256', () => {
@@ -41,5 +41,30 @@ describe('environment configuration', () => {
   it('says which CA file it cannot read', () => {
     const config = loadEnvConfig({ ACODE_HOST: 'db', MYSQL_SSL_CA_PATH: '/nonexistent/ca.pem' });
     expect(() => sourceEndpoints(config)).toThrow('invalid configuration: MYSQL_SSL_CA_PATH: cannot read /nonexistent/ca.pem (ENOENT)');
+  });
+
+  it('bounds the alert intake, with the issue\'s defaults, and lists the systems that may be restored from an alert', () => {
+    const config = loadEnvConfig({});
+    expect(config).toMatchObject({ ALERT_INTAKE_MAX_ALERTS: 100, ALERT_INTAKE_WINDOW_DAYS: 7, ALERT_INTAKE_MAX_BODY_BYTES: 1024 * 1024, ALERT_ALLOW_RESTORE: [] });
+    expect(loadEnvConfig({ ALERT_ALLOW_RESTORE: ' ACODE, acode ' }).ALERT_ALLOW_RESTORE).toEqual(['acode']);
+    expect(() => loadEnvConfig({ ALERT_ALLOW_RESTORE: 'acode,oracle' })).toThrow(/^invalid configuration: ALERT_ALLOW_RESTORE: expected a comma-separated list of acode, radar, got "oracle"/);
+    expect(() => loadEnvConfig({ ALERT_INTAKE_MAX_ALERTS: '0' })).toThrow(/ALERT_INTAKE_MAX_ALERTS/);
+    expect(() => loadEnvConfig({ ALERT_INTAKE_RATE_PER_SENDER: 'lots' })).toThrow(/ALERT_INTAKE_RATE_PER_SENDER/);
+  });
+
+  it('reads the intake secret from the variable or a file, never naming its value', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'env-token-'));
+    const file = path.join(dir, 'token');
+    writeFileSync(file, 'from-the-file-0123456789\n');
+    expect(alertIntakeToken({})).toBeUndefined();
+    expect(alertIntakeToken({ ALERT_INTAKE_TOKEN: '', ALERT_INTAKE_TOKEN_FILE: '' })).toBeUndefined();
+    expect(alertIntakeToken({ ALERT_INTAKE_TOKEN: 'inline-0123456789abcdef' })).toBe('inline-0123456789abcdef');
+    expect(alertIntakeToken({ ALERT_INTAKE_TOKEN_FILE: file })).toBe('from-the-file-0123456789');
+    expect(() => alertIntakeToken({ ALERT_INTAKE_TOKEN: 'inline-0123456789abcdef', ALERT_INTAKE_TOKEN_FILE: file })).toThrow(/set one, not both/);
+    expect(() => alertIntakeToken({ ALERT_INTAKE_TOKEN_FILE: path.join(dir, 'missing') })).toThrow(/ALERT_INTAKE_TOKEN_FILE: cannot read .* \(ENOENT\)/);
+    for (const weak of ['short-secret', 'has a space in it 0123456789']) {
+      expect(() => alertIntakeToken({ ALERT_INTAKE_TOKEN: weak })).toThrow(/^invalid configuration: ALERT_INTAKE_TOKEN: expected a token of at least 16 characters without spaces$/);
+    }
+    expect(loadEnvConfig({ ALERT_INTAKE_TOKEN: 'inline-0123456789abcdef' })).not.toHaveProperty('ALERT_INTAKE_TOKEN');
   });
 });

@@ -42,8 +42,9 @@
  *   teardown()                               stops everything, removes temp files
  *
  * SHORT_TIMINGS: the timings where a real clock matters (Airbyte polling inside an
- * activity); the seed's 5/10/20-min waits and 2-h bounds keep their defaults and
- * are skipped by the time-skipping clock.
+ * activity), at the shortest poll workflows/timings.ts accepts (1 s); the seed's
+ * 5/10/20-min waits and 2-h bounds keep their defaults and are skipped by the
+ * time-skipping clock.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -67,9 +68,9 @@ import { startS3Env, type S3Env } from './s3-env';
 import { createTemporalEnv, type TemporalEnv } from './temporal-env';
 
 export const SHORT_TIMINGS = {
-  acodeSyncPollMs: 100,
-  backupSyncPollMs: 100,
-  radarJobPollMs: 100,
+  acodeSyncPollMs: 1000,
+  backupSyncPollMs: 1000,
+  radarJobPollMs: 1000,
 } as const;
 
 /** The date the clock pin reconciles: nothing lands there, so it reconciles nothing. */

@@ -29,6 +29,28 @@ const ENV = {
 };
 
 describe('secret values from the environment', () => {
+  it('takes Slack webhook URLs and the passwords of URLs with credentials, not file paths', () => {
+    const env = {
+      SLACK_WEBHOOK_ALERTS: 'https://hooks.slack.com/services/T000/B000/abcdefabcdef',
+      AIRBYTE_URL: 'https://airbyte:air%40pass-word@airbyte.internal:8001',
+      ALERT_INTAKE_TOKEN: 'intake-0123456789abcdef',
+      ALERT_INTAKE_TOKEN_FILE: '/var/run/secrets/intake/token',
+    };
+    const values = secretValues(env);
+    expect(values).toEqual(expect.arrayContaining([env.SLACK_WEBHOOK_ALERTS, env.ALERT_INTAKE_TOKEN, 'air%40pass-word', 'air@pass-word']));
+    expect(values).not.toContain(env.ALERT_INTAKE_TOKEN_FILE);
+    expect(redactKeys({ slackWebhooks: { alerts: env.SLACK_WEBHOOK_ALERTS } })).toEqual({ slackWebhooks: REDACTED });
+  });
+
+  it('reads the secrets at each line, so those set after start-up are redacted too', () => {
+    const lines: string[] = [];
+    const env: Record<string, string> = {};
+    const { logger } = createServiceLogging({ format: 'json', env, out: { write: (t: string) => lines.push(t) } });
+    env.RADAR_PASS = 'set-later-secret';
+    logger.info('connecting with set-later-secret');
+    expect(lines.join('')).not.toContain('set-later-secret');
+  });
+
   it('takes the values of *_PASS, *SECRET*, *TOKEN*, *API_KEY*, *ROUTING_KEY* variables and no others', () => {
     const values = secretValues(ENV);
     expect(values).toEqual(expect.arrayContaining([ENV.ACODE_PASS, ENV.RADAR_PASS, ENV.PAGERDUTY_ROUTING_KEY, ENV.TEMPORAL_API_KEY, ENV.AWS_SECRET_ACCESS_KEY]));

@@ -26,6 +26,8 @@ export const PIN_DATE = '1999-01-01';
 
 export interface FastEnv {
   client: Client;
+  /** The worker's task queue. */
+  taskQueue: string;
   /** Installs fresh stand-ins for the next workflows, healthy except for the overrides. */
   use(overrides?: Overrides): Standins;
   start(workflowType: string, input: unknown, workflowId: string): Promise<WorkflowHandleWithFirstExecutionRunId>;
@@ -74,6 +76,7 @@ export async function startFastEnv(): Promise<FastEnv> {
   let pins = 0;
   return {
     client,
+    taskQueue,
     use(overrides) {
       current = standinActivities({ overrides });
       return current;
@@ -127,6 +130,9 @@ export function useFastEnv(): FastEnv {
   return {
     get client() {
       return current().client;
+    },
+    get taskQueue() {
+      return current().taskQueue;
     },
     use: (overrides) => current().use(overrides),
     start: (workflowType, input, workflowId) => current().start(workflowType, input, workflowId),
