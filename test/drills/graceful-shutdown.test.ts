@@ -89,7 +89,7 @@ test('SIGTERM mid-sync: the served worker drains the running syncs and exits 0; 
   await syncsInFlight(handle, first);
 
   const signalled = Date.now();
-  void first.kill('SIGTERM');
+  void first.terminate();
   const exit = await exitWithin(first, SHUTDOWN_GRACE_MS + 10_000);
   const drainMs = Date.now() - signalled;
   expect({ exit, output: exit.code === 0 ? '' : first.output().slice(-1500) }).toEqual({ exit: { code: 0, signal: null }, output: '' });
@@ -118,7 +118,7 @@ test('SIGTERM mid-sync: the served worker drains the running syncs and exits 0; 
   for (const r of after) expect(r.identity.startsWith(second.identityPrefix)).toBe(true);
 
   // An idle served worker stops on SIGTERM at once, exit 0.
-  void second.kill('SIGTERM');
+  void second.terminate();
   expect(await exitWithin(second, 10_000)).toEqual({ code: 0, signal: null });
   process.stdout.write(`graceful shutdown: drained and exited ${drainMs} ms after SIGTERM\n`);
 }, 150_000);

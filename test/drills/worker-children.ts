@@ -21,6 +21,12 @@ export interface WorkerChild extends Omit<GroupChild, 'waitFor'> {
   identityPrefix: string;
   /** Resolves when `text` has appeared in the child's stdout/stderr; rejects on exit or after `timeoutMs`. */
   waitFor(text: string, timeoutMs: number): Promise<void>;
+  /**
+   * SIGTERM to the worker process alone, as Kubernetes and `docker stop` send it to a
+   * container's PID 1 (the group's signal would also kill the worker's own helper
+   * processes mid-drain); resolves on its exit.
+   */
+  terminate(): Promise<ChildExit>;
 }
 
 /** Runs `node --import tsx <args>` from the project root: the pid is the worker's own, not a wrapper's. */
@@ -40,6 +46,10 @@ export function spawnWorkerChild(args: string[], env: Record<string, string>): W
     },
     send: (line) => child.send(line),
     kill: (signal) => child.kill(signal),
+    terminate: () => {
+      if (!child.done) process.kill(child.pid, 'SIGTERM');
+      return child.exited;
+    },
   };
 }
 
