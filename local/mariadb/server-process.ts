@@ -62,6 +62,10 @@ export class MariaDbServer {
     return this.options.name;
   }
 
+  private get tmpdir(): string {
+    return path.join(this.options.dir, 'tmp');
+  }
+
   get isRunning(): boolean {
     return this.child !== undefined;
   }
@@ -75,6 +79,8 @@ export class MariaDbServer {
       `--port=${this.port}`,
       '--bind-address=127.0.0.1',
       `--socket=${this.socket}`,
+      // its own temporary files beside its data, never in a /tmp other processes clean
+      `--tmpdir=${this.tmpdir}`,
       `--pid-file=${path.join(o.dir, `${o.name}.pid`)}`,
       `--log-error=${this.logFile}`,
       `--server-id=${o.serverId}`,
@@ -103,6 +109,7 @@ export class MariaDbServer {
   async start(): Promise<void> {
     if (this.child) return;
     await fs.mkdir(this.options.dir, { recursive: true });
+    await fs.mkdir(this.tmpdir, { recursive: true });
     if (!existsSync(this.datadir)) await copyTemplateDatadir(this.datadir);
     const { mariadbd } = await findMariaDbBinaries();
     const fixedPort = this.options.port !== undefined || this.port !== 0;
