@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PoolConnection as CorePoolConnection } from 'mysql2';
 import type { PoolConnection } from 'mysql2/promise';
-import { ACODE_STREAMS, BUCKETS, partitionFileName, partitionPrefix, type BucketRole, type StreamSpec, isSystem, isSourceRole, FIRST_FILE_INDEX, declaredStream } from '../../config/pipelines';
+import { BUCKETS, FIRST_FILE_INDEX, declaredStream, isSourceRole, isSystem, partitionFileName, partitionPrefix, type BucketRole, type StreamSpec } from '../../config/pipelines';
 import { parseIngestionDate } from '../../config/calendar';
 import type { MysqlSources } from '../mysql/mysql-sources';
 import type { TableSyncInput, TableSyncResult } from '../types';
@@ -124,7 +124,9 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
     });
   throwIfAborted(signal);
   const resumed = key ? checkpointToResume(options.resumeFrom, input, key) : undefined;
-  const bound = key ? (resumed?.bound ?? (await readBound(pool, stream, key).catch((err) => Promise.reject(mysqlFailure(err, source, stream, redact))))) : undefined;
+  const bound = key ? (resumed?.bound ?? (await readBound(pool, stream, key).catch((err) => {
+    throw mysqlFailure(err, source, stream, redact);
+  }))) : undefined;
   await withdrawSuccessMarker(deps.s3, bucket, prefix);
 
   const workDir = await fs.mkdtemp(path.join(options.tempDir ?? os.tmpdir(), 'direct-sync-'));

@@ -10,7 +10,7 @@ import { failure as contractFailure, invalidInput, type FailureType } from '../.
 import type { SystemName } from '../../config/pipelines';
 import { classifyMysqlError, describeMysqlError } from './mysql-errors';
 import type { MysqlSources } from './mysql-sources';
-import type { ConnectivityResult, DiscoveredColumn, FreshnessResult, Level, MysqlActivities, ReplicationLagResult, SourceRef } from '../types';
+import type { ConnectivityResult, DiscoveredColumn, FreshnessResult, MysqlActivities, ReplicationLagResult, SourceRef } from '../types';
 import { identifierProblem, isIdentifier } from '../../config/identifiers';
 import { FRESHNESS, REPLICATION_LAG, levelOf, type LevelThresholds } from '../../config/thresholds';
 

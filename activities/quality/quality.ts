@@ -17,7 +17,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ACODE_FISCAL_TABLE, ACODE_PRODUCTS_TABLE, ACODE_STREAMS, BUCKETS, partitionPrefix, type BucketRole, type SystemName, isSystem, primaryKeyOf, ACODE_STREAM_NAMES } from '../../config/pipelines';
+import { ACODE_FISCAL_TABLE, ACODE_PRODUCTS_TABLE, BUCKETS, partitionPrefix, type BucketRole, type SystemName, isSystem, primaryKeyOf, ACODE_STREAM_NAMES } from '../../config/pipelines';
 import { parseIngestionDate, previousDay } from '../../config/calendar';
 import type { QualityActivities, QualityReport } from '../types';
 import { listPartitionFiles } from '../s3/s3';

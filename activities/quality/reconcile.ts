@@ -23,7 +23,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { failure } from '../../config/failures';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ACODE_STREAMS, BUCKETS, SUCCESS_MARKER, partitionFileName, type BucketRole, type SystemName, partitionPrefix, primaryKeyOf } from '../../config/pipelines';
+import { BUCKETS, SUCCESS_MARKER, partitionFileName, type BucketRole, type SystemName, partitionPrefix, primaryKeyOf } from '../../config/pipelines';
 import type { ReconcileActivities, ReconcileResult } from '../types';
 import { listPartitionFiles, resolvePartition } from '../s3/s3';
 import { uploadFile, withdrawSuccessMarker, writeSuccessMarker } from '../s3/partition-writes';

@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { BUCKETS, SUCCESS_MARKER, partitionPrefix, quarantinePrefix, type BucketRole, type SystemName, isSystem, databasePrefix, streamOfPrefix } from '../../config/pipelines';
+import { BUCKETS, SUCCESS_MARKER, databasePrefix, isSystem, partitionPrefix, quarantinePrefix, streamOfPrefix, type BucketRole } from '../../config/pipelines';
 import { parseIngestionDate } from '../../config/calendar';
 import type { PartitionListing, PartitionRef, S3Activities } from '../types';
 import { withS3 } from './s3-errors';
