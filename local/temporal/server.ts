@@ -10,7 +10,7 @@ import { scheduleRpcs } from './schedule-wiring';
 import { decodePlain, encodePlain, lookupType } from './proto';
 import * as protoRoot from '@temporalio/proto';
 
-const SERVICE = 'temporal.api.workflowservice.v1.WorkflowService';
+const WORKFLOW_SERVICE = 'temporal.api.workflowservice.v1.WorkflowService';
 const NAMESPACE = 'default';
 
 export interface LocalTemporalOptions {
@@ -33,11 +33,18 @@ export interface LocalTemporal {
   shutdown(): Promise<void>;
 }
 
-function methodDefinition(method: Method, rpcName: string): grpc.MethodDefinition<object, object> {
-  const requestType: Type = lookupType(`.temporal.api.workflowservice.v1.${method.requestType}`);
-  const responseType: Type = lookupType(`.temporal.api.workflowservice.v1.${method.responseType}`);
+interface ServiceSpec {
+  /** Fully qualified service name, e.g. `temporal.api.workflowservice.v1.WorkflowService`. */
+  name: string;
+  rpcs: Record<string, Rpc>;
+}
+
+function methodDefinition(service: string, method: Method, rpcName: string): grpc.MethodDefinition<object, object> {
+  method.resolve();
+  const requestType = method.resolvedRequestType as Type;
+  const responseType = method.resolvedResponseType as Type;
   return {
-    path: `/${SERVICE}/${rpcName}`,
+    path: `/${service}/${rpcName}`,
     requestStream: false,
     responseStream: false,
     requestSerialize: (value: object) => encodePlain(requestType, value),
@@ -55,10 +62,11 @@ function toStatus(err: unknown, rpcName: string): Partial<grpc.StatusObject> {
   return { code: grpc.status.INTERNAL, details: `${rpcName}: ${message}` };
 }
 
-function unaryHandler(rpcName: string, rpc: Rpc | undefined): grpc.handleUnaryCall<object, object> {
+function unaryHandler(service: string, rpcName: string, rpc: Rpc | undefined): grpc.handleUnaryCall<object, object> {
+  const shortService = service.slice(service.lastIndexOf('.') + 1);
   return (call, callback) => {
     if (!rpc) {
-      callback({ code: grpc.status.UNIMPLEMENTED, details: `WorkflowService/${rpcName} is not implemented by the local Temporal service` });
+      callback({ code: grpc.status.UNIMPLEMENTED, details: `${shortService}/${rpcName} is not implemented by the local Temporal service` });
       return;
     }
     let cancelled = false;
@@ -70,6 +78,18 @@ function unaryHandler(rpcName: string, rpc: Rpc | undefined): grpc.handleUnaryCa
         (err: unknown) => callback(toStatus(err, rpcName)),
       );
   };
+}
+
+/** Registers every method of a proto service; those without an implementation answer UNIMPLEMENTED. */
+function addService(server: grpc.Server, spec: ServiceSpec): void {
+  const service = (protoRoot as unknown as { lookupService(n: string): { methods: Record<string, Method> } }).lookupService(`.${spec.name}`);
+  const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
+  const handlers: grpc.UntypedServiceImplementation = {};
+  for (const [name, method] of Object.entries(service.methods)) {
+    definition[name] = methodDefinition(spec.name, method, name);
+    handlers[name] = unaryHandler(spec.name, name, spec.rpcs[name]);
+  }
+  server.addService(definition, handlers);
 }
 
 function healthService(server: grpc.Server): void {
@@ -92,15 +112,8 @@ export async function startLocalTemporal(options: LocalTemporalOptions = {}): Pr
   const clock = new ServiceClock(options.timeSkipping ?? false);
   const engine = new Engine(clock, NAMESPACE);
   const rpcs: Record<string, Rpc> = { ...systemRpcs(engine), ...clientRpcs(engine), ...workerRpcs(engine), ...scheduleRpcs(engine) };
-  const service = (protoRoot as unknown as { lookupService(n: string): { methods: Record<string, Method> } }).lookupService(`.${SERVICE}`);
-  const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
-  const handlers: grpc.UntypedServiceImplementation = {};
-  for (const [name, method] of Object.entries(service.methods)) {
-    definition[name] = methodDefinition(method, name);
-    handlers[name] = unaryHandler(name, rpcs[name]);
-  }
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024, 'grpc.max_send_message_length': 128 * 1024 * 1024 });
-  server.addService(definition, handlers);
+  addService(server, { name: WORKFLOW_SERVICE, rpcs });
   healthService(server);
   const host = options.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) =>
