@@ -1,38 +1,34 @@
-import { startLocalTemporal } from './server';
+import type { TimeSkipping } from './clock';
+import { fail, portArg, serveUntilStopped } from './serve';
 
-/** `tsx local/temporal/cli.ts --port 7233 [--time-skipping]`: runs the local service until SIGINT/SIGTERM. */
-function parseArgs(argv: string[]): { port: number; timeSkipping: boolean; host: string } {
+const USAGE = 'usage: --port <n> [--host <ip>] [--time-skipping | --enable-time-skipping]';
+
+/**
+ * `tsx local/temporal/cli.ts --port 7233 [--time-skipping]`: runs the local service until
+ * SIGINT/SIGTERM. Real time by default, as Temporal's dev server; `--time-skipping` is the
+ * test server's mode (locked until a client unlocks it), `--enable-time-skipping` the test
+ * server's flag (unlocked from the start).
+ */
+function parseArgs(argv: string[]): { port: number; timeSkipping: TimeSkipping; host: string } {
   let port = 7233;
   let host = '127.0.0.1';
-  let timeSkipping = false;
+  let timeSkipping: TimeSkipping = 'off';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--time-skipping') timeSkipping = true;
-    else if (arg === '--port' || arg === '--host') {
+    if (arg === '--time-skipping') timeSkipping = 'locked';
+    else if (arg === '--enable-time-skipping') timeSkipping = 'unlocked';
+    else if (arg === '--port') port = portArg(argv[++i], '--port');
+    else if (arg === '--host') {
       const value = argv[++i];
-      if (value === undefined) throw new Error(`${arg} needs a value`);
-      if (arg === '--host') host = value;
-      else {
-        port = Number(value);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer 0-65535, got "${value}"`);
-      }
-    } else throw new Error(`unknown argument "${arg}" (usage: --port <n> [--host <ip>] [--time-skipping])`);
+      if (value === undefined) throw new Error(`--host needs a value (${USAGE})`);
+      host = value;
+    } else throw new Error(`unknown argument "${arg}" (${USAGE})`);
   }
   return { port, timeSkipping, host };
 }
 
-async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
-  const service = await startLocalTemporal(options);
-  process.stdout.write(`local temporal listening on ${service.address}${options.timeSkipping ? ' (time skipping)' : ''}\n`);
-  const stop = () => {
-    service.shutdown().then(() => process.exit(0), () => process.exit(1));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+try {
+  serveUntilStopped(parseArgs(process.argv.slice(2)), false).catch(fail);
+} catch (err) {
+  fail(err);
 }
-
-main().catch((err: unknown) => {
-  process.stderr.write(`local temporal: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});

@@ -1,7 +1,16 @@
+import { ServiceError } from './errors';
+import { status } from '@grpc/grpc-js';
+
 /**
- * The service clock. Real time plus an offset; with time skipping on, the offset
- * jumps forward to the next due alarm whenever the service reports that nothing
- * is outstanding (no task dispatched and unanswered, no task waiting for a poller).
+ * The service clock. Real time plus an offset. With time skipping (the test
+ * server's mode) it follows Temporal's test server: a lock counter, held once
+ * from the start unless the server was started unlocked; the clock jumps to the
+ * next alarm only while the locks add up to zero, counting one for everything the
+ * service has in flight (a workflow task scheduled or running, an activity queued
+ * or running, a query pending). Clients unlock it while they await a result
+ * (UnlockTimeSkipping/LockTimeSkipping) or for an explicit sleep
+ * (UnlockTimeSkippingWithSleep), which counts as one unlock of its own and so
+ * moves time past one activity that is itself in flight.
  */
 
 export interface Alarm {
@@ -23,6 +32,9 @@ export interface AlarmSource {
 
 const MAX_TIMEOUT_MS = 2_000_000_000;
 
+/** off: real time (the dev server); locked/unlocked: the test server, locked or not at start. */
+export type TimeSkipping = 'off' | 'locked' | 'unlocked';
+
 export class ServiceClock {
   private offsetMs = 0;
   private seq = 0;
@@ -31,9 +43,45 @@ export class ServiceClock {
   private skipCheck: NodeJS.Immediate | undefined;
   private sources: AlarmSource[] = [];
   private stopped = false;
-  private isIdle: () => boolean = () => false;
+  private inFlight: () => number = () => 0;
+  private locks: number;
 
-  constructor(readonly timeSkipping: boolean) {}
+  constructor(readonly mode: TimeSkipping) {
+    this.locks = mode === 'locked' ? 1 : 0;
+  }
+
+  get timeSkipping(): boolean {
+    return this.mode !== 'off';
+  }
+
+  /** LockTimeSkipping: one more holder keeps the clock at real pace. */
+  lock(): void {
+    this.locks += 1;
+  }
+
+  /** UnlockTimeSkipping: releases one lock; more unlocks than locks is the caller's error. */
+  unlock(): void {
+    if (this.locks === 0) throw new ServiceError(status.FAILED_PRECONDITION, 'Unbalanced lock and unlock calls: time skipping is not locked');
+    this.locks -= 1;
+    this.poke();
+  }
+
+  /** Sleep/SleepUntil: resolves when the service clock reaches `at`, without unlocking. */
+  sleepUntil(at: number): Promise<void> {
+    return new Promise((resolve) => this.at(at, resolve));
+  }
+
+  /** UnlockTimeSkippingWithSleep: unlocked until the clock has moved by `ms`, then locked again. */
+  unlockWhileSleeping(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.after(ms, () => {
+        this.locks += 1;
+        resolve();
+      });
+      this.locks -= 1;
+      this.poke();
+    });
+  }
 
   /** Milliseconds since the epoch on the service clock. */
   now(): number {
@@ -45,9 +93,9 @@ export class ServiceClock {
     return this.offsetMs;
   }
 
-  /** The predicate consulted before skipping time. */
-  setIdleCheck(isIdle: () => boolean): void {
-    this.isIdle = isIdle;
+  /** How many things in flight hold the clock (each counts as one lock) — consulted before skipping. */
+  setInFlight(inFlight: () => number): void {
+    this.inFlight = inFlight;
   }
 
   addSource(source: AlarmSource): void {
@@ -115,7 +163,7 @@ export class ServiceClock {
   }
 
   private skipIfIdle(): void {
-    if (this.stopped || !this.isIdle()) return;
+    if (this.stopped || this.locks + this.inFlight() > 0) return;
     const next = this.nextDue();
     if (next === undefined) return;
     const gap = next - this.now();

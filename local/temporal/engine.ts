@@ -34,7 +34,7 @@ export class Engine implements CommandHost {
     this.activityQueues = new TaskQueues<ActivityPoll>(LONG_POLL_MS, () => this.changed());
     this.children = new ChildWorkflows(this);
     this.queries = new QueryDispatcher(this);
-    clock.setIdleCheck(() => this.isIdle());
+    clock.setInFlight(() => this.inFlight());
   }
 
   now(): number {
@@ -49,16 +49,19 @@ export class Engine implements CommandHost {
     this.clock.poke();
   }
 
-  /** Nothing dispatched and unanswered, nothing queued where a worker polls. */
-  isIdle(): boolean {
-    if (this.queries.outstanding() > 0) return false;
-    if (this.workflowQueues.hasPendingWork() || this.activityQueues.hasPendingWork()) return false;
+  /**
+   * What is in flight, as Temporal's test server counts its time locks: each workflow task
+   * scheduled or running, each activity queued or running (one waiting out its retry
+   * backoff does not count), each query pending.
+   */
+  inFlight(): number {
+    let count = this.queries.outstanding();
     for (const run of this.runs.values()) {
       if (!run.isOpen) continue;
-      if (run.wft.state === 'started') return false;
-      for (const a of run.activities.values()) if (a.phase === 'started') return false;
+      if (run.wft.state !== 'none') count += 1;
+      for (const a of run.activities.values()) if (a.phase !== 'backoff') count += 1;
     }
-    return true;
+    return count;
   }
 
   getRun(workflowId: string, runId?: string | null): WorkflowRun {

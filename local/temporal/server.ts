@@ -1,7 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Method, Type } from 'protobufjs';
 import { ServiceError } from './errors';
-import { ServiceClock } from './clock';
+import { ServiceClock, type TimeSkipping } from './clock';
+import { testRpcs } from './test-rpcs';
 import { Engine } from './engine';
 import { clientRpcs } from './client-rpcs';
 import { workerRpcs, type Rpc } from './worker-rpcs';
@@ -11,14 +12,19 @@ import { decodePlain, encodePlain, lookupType } from './proto';
 import * as protoRoot from '@temporalio/proto';
 
 const WORKFLOW_SERVICE = 'temporal.api.workflowservice.v1.WorkflowService';
+const TEST_SERVICE = 'temporal.api.testservice.v1.TestService';
 const NAMESPACE = 'default';
 
 export interface LocalTemporalOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
-  /** Jump the clock to the next timer when nothing is outstanding. Default false. */
-  timeSkipping?: boolean;
+  /**
+   * 'off' (default): real time, as Temporal's dev server. 'locked': Temporal's test server,
+   * skipping only while a client unlocks it (the SDK's time-skipping client does while it
+   * awaits a result); 'unlocked': the test server started with --enable-time-skipping.
+   */
+  timeSkipping?: TimeSkipping;
 }
 
 export interface LocalTemporal {
@@ -109,11 +115,12 @@ function healthService(server: grpc.Server): void {
 
 /** Starts the in-memory Temporal-compatible service (namespace `default`). */
 export async function startLocalTemporal(options: LocalTemporalOptions = {}): Promise<LocalTemporal> {
-  const clock = new ServiceClock(options.timeSkipping ?? false);
+  const clock = new ServiceClock(options.timeSkipping ?? 'off');
   const engine = new Engine(clock, NAMESPACE);
   const rpcs: Record<string, Rpc> = { ...systemRpcs(engine), ...clientRpcs(engine), ...workerRpcs(engine), ...scheduleRpcs(engine) };
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024, 'grpc.max_send_message_length': 128 * 1024 * 1024 });
   addService(server, { name: WORKFLOW_SERVICE, rpcs });
+  addService(server, { name: TEST_SERVICE, rpcs: clock.timeSkipping ? testRpcs(clock) : {} });
   healthService(server);
   const host = options.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) =>

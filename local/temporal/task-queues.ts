@@ -89,15 +89,6 @@ export class TaskQueues<R> {
   }
 
   /** True when a task waits in a queue that a worker polls (or polled in the last long-poll window). */
-  hasPendingWork(): boolean {
-    const recent = Date.now() - this.longPollMs - 10_000;
-    for (const q of this.queues.values()) {
-      q.tasks = q.tasks.filter((t) => t.isLive());
-      if (q.tasks.length > 0 && (q.pollers.length > 0 || q.lastPolledAt > recent)) return true;
-    }
-    return false;
-  }
-
   backlog(name: string): number {
     return this.queues.get(name)?.tasks.length ?? 0;
   }

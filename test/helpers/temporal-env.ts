@@ -1,16 +1,36 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId, type WorkflowStartOptions } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import path from 'node:path';
+import type { Client, WorkflowHandleWithFirstExecutionRunId, WorkflowStartOptions } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Workflow, WorkflowResultType } from '@temporalio/common';
-import { startLocalTemporal, type LocalTemporal } from '../../local/temporal/server';
+
+/** The local service as a test-server executable, started by the SDK as it starts Temporal's. */
+export const LOCAL_TEST_SERVER = path.resolve(__dirname, '../../local/temporal/bin/temporal-test-server');
+
+/**
+ * The SDK's time-skipping test environment on the local service (TEMPORAL_TEST_SERVER
+ * names another test-server executable, e.g. Temporal's own), or, with TEMPORAL_ADDRESS,
+ * an existing server in real time.
+ */
+export async function createTestEnvironment(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  const external = process.env.TEMPORAL_ADDRESS;
+  if (external) return TestWorkflowEnvironment.createFromExistingServer({ address: external });
+  const executable = process.env.TEMPORAL_TEST_SERVER ?? LOCAL_TEST_SERVER;
+  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: executable } } });
+}
+
+/** How far the environment's clock is ahead of real time (0 on a real-time server). */
+export async function skippedMs(env: TestWorkflowEnvironment): Promise<number> {
+  return (await env.currentTimeMs()) - Date.now();
+}
 
 export interface TemporalEnvOptions {
   /** Module whose exports are the workflows to register (bundled once per environment). */
   workflowsPath: string;
   /** Activity implementations to register on the worker. */
   activities?: object;
-  /** Skip time when nothing is outstanding (local service only). Default true. */
-  timeSkipping?: boolean;
   /** Extra worker settings. */
   worker?: Partial<Omit<WorkerOptions, 'connection' | 'taskQueue' | 'workflowBundle' | 'workflowsPath' | 'activities'>>;
 }
@@ -22,8 +42,8 @@ export interface TemporalEnv {
   /** The worker's task queue, unique per environment. */
   taskQueue: string;
   address: string;
-  /** The local service, when this environment started one (undefined with TEMPORAL_ADDRESS). */
-  service?: LocalTemporal;
+  /** The SDK's test environment: sleep(), currentTimeMs(), the time-skipping client. */
+  testEnv: TestWorkflowEnvironment;
   /** Starts a workflow on the worker's task queue. */
   start<W extends Workflow>(workflow: W | string, opts?: RunOptions): Promise<WorkflowHandleWithFirstExecutionRunId<W>>;
   /** Starts a workflow and waits for its result. */
@@ -32,7 +52,7 @@ export interface TemporalEnv {
 }
 
 let runtimeInstalled = false;
-function quietRuntime(): void {
+export function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
@@ -50,18 +70,11 @@ function quietRuntime(): void {
  * running the given workflows and activities on a unique task queue, and a client.
  */
 export async function createTemporalEnv(options: TemporalEnvOptions): Promise<TemporalEnv> {
-  quietRuntime();
-  const external = process.env.TEMPORAL_ADDRESS;
-  const service = external ? undefined : await startLocalTemporal({ port: 0, timeSkipping: options.timeSkipping ?? true });
-  const address = external ?? (service as LocalTemporal).address;
+  const testEnv = await createTestEnvironment();
   const taskQueue = `test-${randomUUID()}`;
-  const [workflowBundle, nativeConnection, connection] = await Promise.all([
-    bundleWorkflowCode({ workflowsPath: options.workflowsPath, logger: new DefaultLogger('WARN') }),
-    NativeConnection.connect({ address }),
-    Connection.connect({ address }),
-  ]);
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: options.workflowsPath, logger: new DefaultLogger('WARN') });
   const worker = await Worker.create({
-    connection: nativeConnection,
+    connection: testEnv.nativeConnection,
     namespace: 'default',
     taskQueue,
     workflowBundle,
@@ -70,7 +83,7 @@ export async function createTemporalEnv(options: TemporalEnvOptions): Promise<Te
     ...options.worker,
   });
   const running = worker.run();
-  const client = new Client({ connection, namespace: 'default' });
+  const client = testEnv.client;
   const start = <W extends Workflow>(workflow: W | string, opts: RunOptions = {}) =>
     client.workflow.start(workflow as W, {
       ...opts,
@@ -80,8 +93,8 @@ export async function createTemporalEnv(options: TemporalEnvOptions): Promise<Te
   return {
     client,
     taskQueue,
-    address,
-    service,
+    address: testEnv.address,
+    testEnv,
     start,
     async run<W extends Workflow>(workflow: W | string, opts?: RunOptions) {
       const handle = await start(workflow, opts);
@@ -90,9 +103,7 @@ export async function createTemporalEnv(options: TemporalEnvOptions): Promise<Te
     async teardown() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
-      await connection.close();
-      await nativeConnection.close();
-      await service?.shutdown();
+      await testEnv.teardown();
     },
   };
 }

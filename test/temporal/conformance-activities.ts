@@ -4,7 +4,15 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 export const observed = {
   attempts: new Map<string, number[]>(),
   cancelledKeys: new Set<string>(),
+  /** The test environment's sleep (TestWorkflowEnvironment.sleep), set by the test file. */
+  serviceSleep: undefined as ((ms: number) => Promise<void>) | undefined,
 };
+
+/** Sleeps on the service clock through the test environment, as an activity may in a time-skipping test. */
+export async function sleepOnServiceClock(ms: number): Promise<void> {
+  if (!observed.serviceSleep) throw new Error('observed.serviceSleep is not set');
+  await observed.serviceSleep(ms);
+}
 
 export async function greet(name: string): Promise<string> {
   return `Hello, ${name}!`;

@@ -1,4 +1,4 @@
-import { createTemporalEnv, type TemporalEnv } from '../helpers/temporal-env';
+import { createTemporalEnv, skippedMs, type TemporalEnv } from '../helpers/temporal-env';
 import * as activities from './conformance-activities';
 import * as workflows from './workflows/conformance';
 import { eventsOf, typesOf } from './history-helpers';
@@ -6,6 +6,7 @@ import { eventsOf, typesOf } from './history-helpers';
 let env: TemporalEnv;
 beforeAll(async () => {
   env = await createTemporalEnv({ workflowsPath: require.resolve('./workflows/conformance'), activities });
+  activities.observed.serviceSleep = (ms) => env.testEnv.sleep(ms);
 });
 afterAll(async () => {
   await env?.teardown();
@@ -52,8 +53,40 @@ test('condition with a 2-hour timeout returns false after 2 hours of workflow ti
   expect(typesOf(history)).toContain('TimerFired');
 });
 
-test('the service clock runs ahead of wall time by what it skipped', () => {
-  expect(env.service?.skippedMs()).toBeGreaterThanOrEqual(2 * 3600_000 + 20 * 60_000 - 10_000);
+test('the service clock runs ahead of wall time by what it skipped', async () => {
+  expect(await skippedMs(env.testEnv)).toBeGreaterThanOrEqual(2 * 3600_000 + 20 * 60_000 - 10_000);
+});
+
+test('time stays locked while nobody awaits a result: a 2-hour condition can be queried and signalled before it times out', async () => {
+  const serviceStart = await env.testEnv.currentTimeMs();
+  const handle = await env.start(workflows.approvalWithDeadlineWorkflow);
+  expect(await handle.query(workflows.statusQuery)).toBe('waiting for approval');
+  expect((await handle.describe()).status.name).toBe('RUNNING');
+  expect((await env.testEnv.currentTimeMs()) - serviceStart).toBeLessThan(60_000);
+  await handle.signal(workflows.approveSignal, 'operations');
+  const outcome = await handle.result();
+  expect(outcome).toEqual({ approver: 'operations', satisfied: true, waitedMs: expect.any(Number) });
+  expect(outcome.waitedMs).toBeLessThan(60_000);
+});
+
+test('the same 2-hour condition times out in under a second of wall time once the client awaits the result', async () => {
+  const handle = await env.start(workflows.approvalWithDeadlineWorkflow);
+  const wallStart = Date.now();
+  const outcome = await handle.result();
+  expect(Date.now() - wallStart).toBeLessThan(1000);
+  expect(outcome.satisfied).toBe(false);
+  expect(outcome.waitedMs).toBeGreaterThanOrEqual(2 * 3600_000);
+});
+
+test('env.sleep moves the clock past a timer while an activity is in flight; locked again afterwards', async () => {
+  const handle = await env.start(workflows.timerBesideSleepingActivityWorkflow);
+  const outcome = await handle.result();
+  expect(outcome).toEqual({ timerFiredBeforeActivityReturned: true });
+  const before = await env.testEnv.currentTimeMs();
+  const started = await env.start(workflows.approvalWithDeadlineWorkflow);
+  expect(await started.query(workflows.statusQuery)).toBe('waiting for approval');
+  expect((await env.testEnv.currentTimeMs()) - before).toBeLessThan(60_000);
+  await started.terminate('test over');
 });
 
 test('signal-with-start delivers the signal to the run it starts', async () => {

@@ -121,6 +121,31 @@ export async function conditionTimeoutWorkflow(): Promise<{ satisfied: boolean; 
   return { satisfied, waitedMs: Date.now() - started };
 }
 
+/** Waits up to 2 hours for an approval signal; its status is queryable meanwhile. */
+export async function approvalWithDeadlineWorkflow(): Promise<{ approver?: string; satisfied: boolean; waitedMs: number }> {
+  let approver: string | undefined;
+  const started = Date.now();
+  wf.setHandler(approveSignal, (who) => {
+    approver = who;
+  });
+  wf.setHandler(statusQuery, () => (approver ? `approved by ${approver}` : 'waiting for approval'));
+  const satisfied = await wf.condition(() => approver !== undefined, '2 hours');
+  return { approver, satisfied, waitedMs: Date.now() - started };
+}
+
+/** A 1-day timer beside an activity that sleeps 2 days on the service clock. */
+export async function timerBesideSleepingActivityWorkflow(): Promise<{ timerFiredBeforeActivityReturned: boolean }> {
+  const { sleepOnServiceClock } = wf.proxyActivities<typeof activities>({ startToCloseTimeout: '3 days' });
+  let timerFired = false;
+  const timer = wf.sleep('1 day').then(() => {
+    timerFired = true;
+  });
+  await sleepOnServiceClock(2 * 86_400_000);
+  const timerFiredBeforeActivityReturned = timerFired;
+  await timer;
+  return { timerFiredBeforeActivityReturned };
+}
+
 export async function childWorkflow(name: string, fail: boolean): Promise<string> {
   if (fail) throw wf.ApplicationFailure.nonRetryable(`child refused ${name}`, 'ChildRefused');
   return `child greets ${name}`;
