@@ -16,7 +16,7 @@ export interface DirectEngineSyncOptions {
   /** The streams a connection syncs, e.g. ACODE's three tables or Radar's source tables. */
   streams(connection: ConnectionIdentity): string[] | Promise<string[]>;
   /** The cog_dt_ingestion date of a run; defaults to today in UTC. */
-  date?: () => string;
+  date?: () => string | Promise<string>;
   /** Called after each stream lands (for logs and tests). */
   onStream?: (connection: ConnectionIdentity, result: TableSyncResult) => void;
 }
@@ -26,7 +26,7 @@ const todayUtc = () => utcDay(new Date());
 export function directEngineRunSync(options: DirectEngineSyncOptions): RunSync {
   return async (connection, signal) => {
     const bucket: BucketRole = connection.role === 'backup' ? 'backup' : 'bronze';
-    const date = (options.date ?? todayUtc)();
+    const date = await (options.date ?? todayUtc)();
     const streams = await options.streams(connection);
     let recordsSynced = 0;
     let bytesSynced = 0;

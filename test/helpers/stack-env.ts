@@ -22,29 +22,33 @@
  *   s3Proxy                                  with s3Faults: the S3FaultProxy in front of the activities'
  *                                            S3 client (failNext, failFraction, clear, log, count)
  *   airbyte                                  the AirbyteSimulator (registry, jobs, failNextJob…)
- *   airbyteDate / setAirbyteDate(d)          the cog_dt_ingestion date the simulator's jobs write
+ *   setAirbyteDate(d)                        the cog_dt_ingestion date the simulator's jobs write
  *                                            (default: today on the service clock)
  *   slack, pagerDuty                         the receivers (received(), waitFor(predicate, ms))
- *   client, taskQueue, address, service      the Temporal client, the worker's queue, the service
+ *   client, taskQueue, address, testEnv      the SDK's time-skipping client, the worker's queue, the
+ *                                            test environment (sleep(), currentTimeMs())
+ *   skippedMs()                              how far the service clock is ahead of real time
  *   activities                               the same real activities the worker runs (for setup)
  *   calls                                    every activity call the worker made: { name, input }
  *   hold(name, match?)                       holds the next matching call of an activity before it
  *                                            runs: { reached: Promise<input>, release() }. While held
  *                                            the activity is in flight, so the clock does not skip.
- *   pinClock()                               stops time skipping until released: a reconciliation of
- *                                            PIN_DATE is held in its first activity. Returns { release() },
- *                                            which lets it finish (an INFO alert for PIN_DATE is sent).
+ *   pinClock()                               stops time skipping until released (LockTimeSkipping, as
+ *                                            Temporal's test server takes it), also while a client
+ *                                            awaits a result. Returns { release() }.
  *   start(workflowType, input, workflowId?, taskQueue?)
  *                                            starts a workflow (default: on the worker's queue), returns the handle
  *   workerEnv()                              environment variables for a worker in another process
  *                                            (config/env.ts names plus the sample passwords)
- *   today()                                  YYYY-MM-DD on the service clock
+ *   today()                                  YYYY-MM-DD on the service clock (a promise)
  *   teardown()                               stops everything, removes temp files
  *
  * SHORT_TIMINGS: the timings where a real clock matters (Airbyte polling inside an
  * activity), at the shortest poll workflows/timings.ts accepts (1 s); the seed's
  * 5/10/20-min waits and 2-h bounds keep their defaults and are skipped by the
- * time-skipping clock.
+ * time-skipping clock — while a client awaits a result, as on Temporal's test server:
+ * a test that waits for something else (an alert, a query) awaits the run's result
+ * beside it.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -61,11 +65,11 @@ import { startPagerDutyReceiver, type PagerDutyReceiver } from '../../local/aler
 import { startSlackReceiver, type SlackReceiver } from '../../local/alerts/slack-receiver';
 import type { S3FaultProxy } from '../../local/s3/faults';
 import { LOCAL_S3_CREDENTIALS } from '../../local/s3/server';
-import type { LocalTemporal } from '../../local/temporal/server';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../worker/activities';
 import { startMariaDbEnv, type MariaDbEnv } from './mariadb-env';
 import { startS3Env, type S3Env } from './s3-env';
-import { createTemporalEnv, type TemporalEnv } from './temporal-env';
+import { createTemporalEnv, pinClock, skippedMs, type TemporalEnv } from './temporal-env';
 
 export const SHORT_TIMINGS = {
   acodeSyncPollMs: 1000,
@@ -73,8 +77,6 @@ export const SHORT_TIMINGS = {
   radarJobPollMs: 1000,
 } as const;
 
-/** The date the clock pin reconciles: nothing lands there, so it reconciles nothing. */
-export const PIN_DATE = '1999-01-01';
 
 export interface StackOptions {
   fiscalRows?: number;
@@ -107,21 +109,21 @@ export interface Stack {
   s3Endpoint: string;
   s3Proxy?: S3FaultProxy;
   airbyte: AirbyteSimulator;
-  readonly airbyteDate: string;
   setAirbyteDate(date: string | undefined): void;
   slack: SlackReceiver;
   pagerDuty: PagerDutyReceiver;
   client: Client;
   taskQueue: string;
   address: string;
-  service?: LocalTemporal;
+  testEnv: TestWorkflowEnvironment;
+  skippedMs(): Promise<number>;
   activities: Activities;
   calls: ActivityCall[];
   hold(name: keyof Activities, match?: (input: any) => boolean): ActivityHold;
   pinClock(): Promise<{ release(): Promise<void> }>;
   start(workflowType: string, input: unknown, workflowId?: string, taskQueue?: string): Promise<WorkflowHandle>;
   workerEnv(): Record<string, string>;
-  today(): string;
+  today(): Promise<string>;
   teardown(): Promise<void>;
 }
 
@@ -173,14 +175,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const buckets = { ...BUCKETS };
     const routingKey = randomBytes(16).toString('hex');
 
-    let service: LocalTemporal | undefined;
+    let testEnv: TestWorkflowEnvironment | undefined;
     let dateOverride: string | undefined;
-    const today = () => new Date(service ? service.now() : Date.now()).toISOString().slice(0, 10);
+    const today = async () => new Date(testEnv ? await testEnv.currentTimeMs() : Date.now()).toISOString().slice(0, 10);
     const airbyte = await startAirbyteSimulator({
       runSync: directEngineRunSync({
         syncStream: (input, signal) => syncTable({ sources: db.sources, s3, buckets }, input, { ...options.extract, signal }),
         streams: (connection) => (connection.system === 'radar' && options.airbyteRadarTables ? options.airbyteRadarTables : streamsOf(connection.system)),
-        date: () => dateOverride ?? today(),
+        date: async () => dateOverride ?? today(),
       }),
     });
     stops.push(() => airbyte.close());
@@ -205,7 +207,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       workflowsPath: WORKFLOWS_PATH,
       activities: observed(activities, calls, holds),
     });
-    service = temporal.service;
+    testEnv = temporal.testEnv;
     stops.push(() => temporal.teardown());
 
     const hold: Stack['hold'] = (name, match) => {
@@ -216,7 +218,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       holds.push({ name, match, reach, released });
       return { reached, release };
     };
-    let pins = 0;
 
     return {
       pair: db.pair,
@@ -229,9 +230,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       s3Endpoint: s3env.endpoint,
       s3Proxy: s3env.proxy,
       airbyte,
-      get airbyteDate() {
-        return dateOverride ?? today();
-      },
       setAirbyteDate(date) {
         dateOverride = date;
       },
@@ -240,24 +238,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       client: temporal.client,
       taskQueue: temporal.taskQueue,
       address: temporal.address,
-      service,
+      testEnv: temporal.testEnv,
+      skippedMs: () => skippedMs(temporal.testEnv),
       activities,
       calls,
       hold,
-      async pinClock() {
-        const held = hold('reconcilePartition', (input: { date?: string }) => input.date === PIN_DATE);
-        const handle = await temporal.start('reconciliation', {
-          args: [{ system: 'acode', date: PIN_DATE, streams: [ACODE_STREAMS[0].name] }],
-          workflowId: `clock-pin-${++pins}`,
-        });
-        await held.reached;
-        return {
-          async release() {
-            held.release();
-            await handle.result();
-          },
-        };
-      },
+      pinClock: () => pinClock(temporal.testEnv),
       start: (workflowType, input, workflowId, taskQueue) => temporal.start(workflowType, { args: [input], workflowId, taskQueue }),
       workerEnv: () => {
         const ep = db.pair.endpoints;

@@ -21,6 +21,23 @@ export async function createTestEnvironment(): Promise<TestWorkflowEnvironment> 
   return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: executable } } });
 }
 
+/**
+ * Stops time skipping until released (LockTimeSkipping/UnlockTimeSkipping), also while a
+ * client awaits a result; nothing to do on a real-time server.
+ */
+export async function pinClock(env: TestWorkflowEnvironment): Promise<{ release(): Promise<void> }> {
+  const testService = env.supportsTimeSkipping ? env.connection.testService : undefined;
+  await testService?.lockTimeSkipping({});
+  let released = false;
+  return {
+    async release() {
+      if (released) return;
+      released = true;
+      await testService?.unlockTimeSkipping({});
+    },
+  };
+}
+
 /** How far the environment's clock is ahead of real time (0 on a real-time server). */
 export async function skippedMs(env: TestWorkflowEnvironment): Promise<number> {
   return (await env.currentTimeMs()) - Date.now();

@@ -12,7 +12,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker, type ReplayResult } from '@temporalio/worker';
 import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../worker/bundle';
 import { createIngestionMetrics, ingestionMetricsSinks } from '../../worker/metrics';
-import { quietRuntime } from '../workflows/fast/fast-env';
+import { quietRuntime } from '../helpers/temporal-env';
 import { REQUIRED_FIXTURES, fixtureNames, loadFixture, loadWorkflowIds, workflowTypeOf } from './fixtures';
 import type { History } from '@temporalio/common/lib/proto-utils';
 

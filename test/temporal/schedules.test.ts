@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleDescription } from '@temporalio/client';
-import { createTemporalEnv, type TemporalEnv } from '../helpers/temporal-env';
+import { createTemporalEnv, skippedMs, type TemporalEnv } from '../helpers/temporal-env';
 import { scheduledPartitionRun } from './workflows/schedule-workflows';
 
 let env: TemporalEnv;
 beforeAll(async () => {
-  env = await createTemporalEnv({ workflowsPath: require.resolve('./workflows/schedule-workflows'), timeSkipping: true });
+  env = await createTemporalEnv({ workflowsPath: require.resolve('./workflows/schedule-workflows') });
 });
 afterAll(async () => {
   await env?.teardown();
@@ -92,9 +92,9 @@ test('a paused daily schedule: trigger runs it now, describe/list/pause/unpause/
   expect(afterDelete).not.toContain(scheduleId);
 });
 
-test('with time skipping an hourly interval schedule fires on its own until its actions are used up', async () => {
+test('an hourly interval schedule fires on its own while the test sleeps through three hours, until its actions are used up', async () => {
   const scheduleId = `radar-hourly-${randomUUID()}`;
-  const createdAt = env.service!.now();
+  const createdAt = await env.testEnv.currentTimeMs();
   const handle = await env.client.schedule.create({
     scheduleId,
     spec: { intervals: [{ every: '1h' }] },
@@ -107,12 +107,14 @@ test('with time skipping an hourly interval schedule fires on its own until its 
     },
     state: { remainingActions: 3 },
   });
+  const firstHour = Math.floor(createdAt / 3_600_000) * 3_600_000 + 3_600_000;
+  expect((await handle.describe()).info.numActionsTaken).toBe(0);
+  await env.testEnv.sleep(firstHour + 3 * 3_600_000 - createdAt);
   const done = await describeUntil(scheduleId, (d) => d.info.numActionsTaken === 3);
   const scheduled = done.info.recentActions.map((a) => a.scheduledAt.getTime());
   expect(scheduled).toHaveLength(3);
-  const firstHour = Math.floor(createdAt / 3_600_000) * 3_600_000 + 3_600_000;
   expect(scheduled).toEqual([firstHour, firstHour + 3_600_000, firstHour + 7_200_000]);
-  expect(env.service!.skippedMs()).toBeGreaterThanOrEqual(firstHour + 7_200_000 - createdAt - 60_000);
+  expect(await skippedMs(env.testEnv)).toBeGreaterThanOrEqual(firstHour + 7_200_000 - createdAt - 60_000);
   for (const action of done.info.recentActions) {
     const id = action.action.workflow.workflowId;
     expect(id).toBe(`${scheduleId}-run-${isoSeconds(action.scheduledAt)}`);

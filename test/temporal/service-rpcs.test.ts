@@ -10,7 +10,7 @@ let service: LocalTemporal;
 let connection: Connection;
 
 beforeAll(async () => {
-  service = await startLocalTemporal({ port: 0, timeSkipping: true });
+  service = await startLocalTemporal({ port: 0, timeSkipping: 'unlocked' });
   connection = await Connection.connect({ address: service.address });
 });
 afterAll(async () => {

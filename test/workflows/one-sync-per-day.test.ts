@@ -22,7 +22,7 @@ beforeAll(async () => {
   const current = () => standins.activities as unknown as Record<string, (input: unknown) => Promise<unknown>>;
   const activities = Object.fromEntries(ACTIVITY_NAMES.map((name) => [name, (input: unknown) => current()[name](input)]));
   // Real time: a time-skipping clock would fire the daily schedule again at the next 02:00.
-  env = await createTemporalEnv({ workflowsPath: path.resolve(__dirname, '../../workflows/index.ts'), activities, timeSkipping: false });
+  env = await createTemporalEnv({ workflowsPath: path.resolve(__dirname, '../../workflows/index.ts'), activities });
 });
 afterAll(() => env?.teardown());
 afterEach(() => standins.releaseAll());

@@ -11,88 +11,62 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Client, Connection, WorkflowNotFoundError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
-import { startLocalTemporal, type LocalTemporal } from '../../../local/temporal/server';
+import { Worker } from '@temporalio/worker';
+import { createTestEnvironment, pinClock } from '../../helpers/temporal-env';
 import { cachedWorkflowBundle } from './workflow-bundle';
 import { WORKFLOW_ID_SUFFIX } from '../../replay/fixtures';
 import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
 import { ACTIVITY_NAMES, standinActivities, type Overrides, type Standins } from '../../helpers/standin-activities';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../../../workflows/index.ts');
-/** A date whose reconciliation pins the clock; nothing else uses it. */
-export const PIN_DATE = '1999-01-01';
 
 export interface FastEnv {
+  /** The SDK's time-skipping client: time moves while it awaits a result. */
   client: Client;
+  /** The SDK's test environment (sleep(), currentTimeMs()). */
+  testEnv: TestWorkflowEnvironment;
   /** The worker's task queue. */
   taskQueue: string;
   /** Installs fresh stand-ins for the next workflows, healthy except for the overrides. */
   use(overrides?: Overrides): Standins;
   start(workflowType: string, input: unknown, workflowId: string): Promise<WorkflowHandleWithFirstExecutionRunId>;
-  /** Stops time skipping until released: a reconciliation of PIN_DATE is held in its first activity. */
+  /** Stops time skipping until released (LockTimeSkipping), also while a result is awaited. */
   pinClock(): Promise<{ release(): Promise<void> }>;
   /** Terminates every workflow still running on this environment's task queue and lets held calls go. */
   cleanup(): Promise<void>;
   teardown(): Promise<void>;
 }
 
-/** Temporal's runtime logging errors only (TEMPORAL_TEST_LOG_LEVEL=WARN for more), as test/helpers/temporal-env.ts installs it. */
-export function quietRuntime(): void {
-  try {
-    const level = (process.env.TEMPORAL_TEST_LOG_LEVEL as 'WARN' | undefined) ?? 'ERROR';
-    Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: level, other: 'ERROR' }), forward: {} } } });
-  } catch {
-    // A runtime is already installed in this process: keep it.
-  }
-}
-
 /**
- * As test/helpers/temporal-env.ts (the local service with time skipping, or
- * TEMPORAL_ADDRESS; a worker on a unique task queue; a client), with the workflow
- * bundle shared by every fast test file (workflow-bundle.ts) instead of one per file.
+ * As test/helpers/temporal-env.ts (the SDK's time-skipping test environment on the local
+ * service, or TEMPORAL_ADDRESS; a worker on a unique task queue; its client), with the
+ * workflow bundle shared by every fast test file (workflow-bundle.ts) instead of one per file.
  */
 export async function startFastEnv(): Promise<FastEnv> {
-  quietRuntime();
   let current = standinActivities();
   const dispatch: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const name of ACTIVITY_NAMES) {
     dispatch[name] = (input: unknown) => (current.activities[name] as (input: unknown) => Promise<unknown>)(input);
   }
-  const external = process.env.TEMPORAL_ADDRESS;
-  const service: LocalTemporal | undefined = external ? undefined : await startLocalTemporal({ port: 0, timeSkipping: true });
-  const address = external ?? (service as LocalTemporal).address;
   const taskQueue = `fast-${randomUUID()}`;
-  const [workflowBundle, nativeConnection, connection] = await Promise.all([
-    cachedWorkflowBundle(WORKFLOWS_PATH),
-    NativeConnection.connect({ address }),
-    Connection.connect({ address }),
-  ]);
-  const worker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue, workflowBundle, activities: dispatch, shutdownGraceTime: '1s' });
+  const [workflowBundle, testEnv] = await Promise.all([cachedWorkflowBundle(WORKFLOWS_PATH), createTestEnvironment()]);
+  const worker = await Worker.create({ connection: testEnv.nativeConnection, namespace: 'default', taskQueue, workflowBundle, activities: dispatch, shutdownGraceTime: '1s' });
   const running = worker.run();
-  const client = new Client({ connection, namespace: 'default' });
+  const client = testEnv.client;
   const start = (workflowType: string, args: unknown[], workflowId: string) => client.workflow.start(workflowType, { args, workflowId, taskQueue });
-  let pins = 0;
   return {
     client,
+    testEnv,
     taskQueue,
     use(overrides) {
       current = standinActivities({ overrides });
       return current;
     },
     start: (workflowType, input, workflowId) => start(workflowType, [input], workflowId),
-    async pinClock() {
-      const held = current.hold('reconcilePartition', (input: { date?: string }) => input.date === PIN_DATE);
-      const handle = await start('reconciliation', [{ system: 'radar', date: PIN_DATE, streams: ['clock_pin'] }], `clock-pin-${++pins}`);
-      await held.reached;
-      return {
-        async release() {
-          held.release();
-          await handle.result();
-        },
-      };
-    },
+    pinClock: () => pinClock(testEnv),
     async cleanup() {
       current.releaseAll();
       for await (const run of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
@@ -108,9 +82,7 @@ export async function startFastEnv(): Promise<FastEnv> {
       current.releaseAll();
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
-      await connection.close();
-      await nativeConnection.close();
-      await service?.shutdown();
+      await testEnv.teardown();
     },
   };
 }
@@ -130,6 +102,9 @@ export function useFastEnv(): FastEnv {
   return {
     get client() {
       return current().client;
+    },
+    get testEnv() {
+      return current().testEnv;
     },
     get taskQueue() {
       return current().taskQueue;
