@@ -36,6 +36,8 @@
  *   pinClock()                               stops time skipping until released (LockTimeSkipping, as
  *                                            Temporal's test server takes it), also while a client
  *                                            awaits a result. Returns { release() }.
+ *   skipTimeUntil(promise)                   lets time skip while the promise is pending (for waits on
+ *                                            something other than a result: an activity call, an alert)
  *   start(workflowType, input, workflowId?, taskQueue?)
  *                                            starts a workflow (default: on the worker's queue), returns the handle
  *   workerEnv()                              environment variables for a worker in another process
@@ -69,7 +71,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../worker/activities';
 import { startMariaDbEnv, type MariaDbEnv } from './mariadb-env';
 import { startS3Env, type S3Env } from './s3-env';
-import { createTemporalEnv, pinClock, skippedMs, type TemporalEnv } from './temporal-env';
+import { createTemporalEnv, pinClock, skippedMs, skipTimeUntil, type TemporalEnv } from './temporal-env';
 
 export const SHORT_TIMINGS = {
   acodeSyncPollMs: 1000,
@@ -121,6 +123,7 @@ export interface Stack {
   calls: ActivityCall[];
   hold(name: keyof Activities, match?: (input: any) => boolean): ActivityHold;
   pinClock(): Promise<{ release(): Promise<void> }>;
+  skipTimeUntil<T>(wait: Promise<T>): Promise<T>;
   start(workflowType: string, input: unknown, workflowId?: string, taskQueue?: string): Promise<WorkflowHandle>;
   workerEnv(): Record<string, string>;
   today(): Promise<string>;
@@ -244,6 +247,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       calls,
       hold,
       pinClock: () => pinClock(temporal.testEnv),
+      skipTimeUntil: (wait) => skipTimeUntil(temporal.testEnv, wait),
       start: (workflowType, input, workflowId, taskQueue) => temporal.start(workflowType, { args: [input], workflowId, taskQueue }),
       workerEnv: () => {
         const ep = db.pair.endpoints;

@@ -38,6 +38,21 @@ export async function pinClock(env: TestWorkflowEnvironment): Promise<{ release(
   };
 }
 
+/**
+ * Lets time skip while `wait` is pending, as the SDK's time-skipping client does while it
+ * awaits a result (UnlockTimeSkipping, then LockTimeSkipping): for a test that waits for
+ * something other than a result — an activity call, an alert — of a run that goes on.
+ */
+export async function skipTimeUntil<T>(env: TestWorkflowEnvironment, wait: Promise<T>): Promise<T> {
+  const testService = env.supportsTimeSkipping ? env.connection.testService : undefined;
+  await testService?.unlockTimeSkipping({});
+  try {
+    return await wait;
+  } finally {
+    await testService?.lockTimeSkipping({});
+  }
+}
+
 /** How far the environment's clock is ahead of real time (0 on a real-time server). */
 export async function skippedMs(env: TestWorkflowEnvironment): Promise<number> {
   return (await env.currentTimeMs()) - Date.now();

@@ -15,7 +15,7 @@ import { WorkflowNotFoundError, type Client, type WorkflowHandle, type WorkflowH
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { createTestEnvironment, pinClock } from '../../helpers/temporal-env';
+import { createTestEnvironment, pinClock, skipTimeUntil } from '../../helpers/temporal-env';
 import { cachedWorkflowBundle } from './workflow-bundle';
 import { WORKFLOW_ID_SUFFIX } from '../../replay/fixtures';
 import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
@@ -33,6 +33,8 @@ export interface FastEnv {
   /** Installs fresh stand-ins for the next workflows, healthy except for the overrides. */
   use(overrides?: Overrides): Standins;
   start(workflowType: string, input: unknown, workflowId: string): Promise<WorkflowHandleWithFirstExecutionRunId>;
+  /** Lets time skip while `wait` is pending (see skipTimeUntil in test/helpers/temporal-env.ts). */
+  skipTimeUntil<T>(wait: Promise<T>): Promise<T>;
   /** Stops time skipping until released (LockTimeSkipping), also while a result is awaited. */
   pinClock(): Promise<{ release(): Promise<void> }>;
   /** Terminates every workflow still running on this environment's task queue and lets held calls go. */
@@ -67,6 +69,7 @@ export async function startFastEnv(): Promise<FastEnv> {
     },
     start: (workflowType, input, workflowId) => start(workflowType, [input], workflowId),
     pinClock: () => pinClock(testEnv),
+    skipTimeUntil: (wait) => skipTimeUntil(testEnv, wait),
     async cleanup() {
       current.releaseAll();
       for await (const run of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
@@ -112,6 +115,7 @@ export function useFastEnv(): FastEnv {
     use: (overrides) => current().use(overrides),
     start: (workflowType, input, workflowId) => current().start(workflowType, input, workflowId),
     pinClock: () => current().pinClock(),
+    skipTimeUntil: (wait) => current().skipTimeUntil(wait),
     cleanup: () => current().cleanup(),
     teardown: () => current().teardown(),
   };

@@ -49,7 +49,7 @@ async function recoveryOf(s: HealthState): Promise<RecoveryResult> {
 test('the third consecutive failed check fails over: CRITICAL alert, recovery child (ABANDON), then the primary probed every 10 min', async () => {
   const { standins, heldProbe } = scriptPrimary(['primary_db_down', 'primary_db_down', 'primary_db_down']);
   const handle = await env.start('healthMonitor', { system: 'acode' }, ID);
-  const onBackup = await heldProbe;
+  const onBackup = await env.skipTimeUntil(heldProbe);
   const s = await state(handle);
 
   const date = s.lastFailover?.at.slice(0, 10) ?? 'none';
@@ -77,7 +77,7 @@ test('a successful check resets the count: down, down, up, down, down, down fail
   const down: FailureType = 'authentication_failed';
   const { standins, heldProbe } = scriptPrimary([down, down, true, down, down, down]);
   const handle = await env.start('healthMonitor', { system: 'acode' }, ID);
-  await heldProbe;
+  await env.skipTimeUntil(heldProbe);
   const s = await state(handle);
 
   const probes = standins.calls.filter(isPrimaryProbe);
@@ -96,7 +96,7 @@ test('the count carries across continue-as-new: two failed checks in the first r
   const { standins, heldProbe } = scriptPrimary(['primary_db_down', 'primary_db_down', 'primary_db_down']);
   const handle = await env.start('healthMonitor', { system: 'acode', timings: { healthCyclesPerRun: 2 } }, ID);
   const firstRunId = handle.firstExecutionRunId;
-  await heldProbe;
+  await env.skipTimeUntil(heldProbe);
 
   const probes = standins.calls.filter(isPrimaryProbe);
   const secondRunId = probes[2].runId;

@@ -56,7 +56,7 @@ test('an answer after the page is taken: use_backup given while the page goes ou
   // While the page is being sent the clock stands still; the decision arrives then.
   const page = standins.hold('sendAlert', (input, call) => call.workflowId === id && input.title.includes('nobody answered'));
   const handle = await env.start('recovery', { system: 'acode', failureType: 'stale_data', date }, id);
-  await page.reached;
+  await env.skipTimeUntil(page.reached);
   await handle.signal(operatorDecisionSignal, { action: 'use_backup', operator: 'eva', note: 'replica is current' });
   page.release();
   const result = (await handle.result()) as RecoveryResult;
