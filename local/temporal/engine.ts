@@ -130,6 +130,7 @@ export class Engine implements CommandHost {
       attempt,
       backlogCountHint: this.workflowQueues.backlog(run.taskQueue),
       history: { events: run.events.slice() },
+      messages: run.updates.messagesFor(run.wft.startedEventId),
       nextPageToken: Buffer.alloc(0),
       workflowExecutionTaskQueue: { name: run.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
       scheduledTime: toTimestamp(run.wft.scheduledAt),
@@ -187,6 +188,7 @@ export class Engine implements CommandHost {
     };
     const newRunId = this.peekNextRun(run, req);
     run.newExecutionRunId = newRunId.runId;
+    run.updates.closeRun((update) => newRunId.updates.readmit(update));
     run.close(ET.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, {
       newExecutionRunId: newRunId.runId,
       workflowType: req.workflowType,
@@ -213,6 +215,12 @@ export class Engine implements CommandHost {
       parent: run.parent, continuedFrom: run, initiator: enums.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_WORKFLOW,
       firstExecutionRunId: run.firstExecutionRunId, expirationTime: run.expirationTime, deferFirstTask: true,
     }, '');
+  }
+
+  /** A new update waits for a workflow task: a speculative one when none is scheduled or running. */
+  deliverUpdates(run: WorkflowRun): void {
+    if (run.wft.state === 'none') run.scheduleWorkflowTask(true);
+    this.changed();
   }
 
   requestCancel(run: WorkflowRun, attrs: object): void {

@@ -59,6 +59,11 @@ export class HistoryLog {
     return event;
   }
 
+  /** Drops the events after `lastEventId` (a speculative workflow task that left nothing to keep). */
+  truncate(lastEventId: number): void {
+    this.events.length = Math.min(this.events.length, lastEventId);
+  }
+
   /** Resolves when an event is appended or after `timeoutMs`. */
   waitForChange(timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {

@@ -3,6 +3,7 @@ import type { Method, Type } from 'protobufjs';
 import { ServiceError } from './errors';
 import { ServiceClock, type TimeSkipping } from './clock';
 import { testRpcs } from './test-rpcs';
+import { updateRpcs } from './update-rpcs';
 import { Engine } from './engine';
 import { clientRpcs } from './client-rpcs';
 import { workerRpcs, type Rpc } from './worker-rpcs';
@@ -117,7 +118,7 @@ function healthService(server: grpc.Server): void {
 export async function startLocalTemporal(options: LocalTemporalOptions = {}): Promise<LocalTemporal> {
   const clock = new ServiceClock(options.timeSkipping ?? 'off');
   const engine = new Engine(clock, NAMESPACE);
-  const rpcs: Record<string, Rpc> = { ...systemRpcs(engine), ...clientRpcs(engine), ...workerRpcs(engine), ...scheduleRpcs(engine) };
+  const rpcs: Record<string, Rpc> = { ...systemRpcs(engine), ...clientRpcs(engine), ...workerRpcs(engine), ...scheduleRpcs(engine), ...updateRpcs(engine) };
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024, 'grpc.max_send_message_length': 128 * 1024 * 1024 });
   addService(server, { name: WORKFLOW_SERVICE, rpcs });
   addService(server, { name: TEST_SERVICE, rpcs: clock.timeSkipping ? testRpcs(clock) : {} });

@@ -13,7 +13,7 @@ export function systemRpcs(engine: Engine): Record<string, Rpc> {
       state: enums.NamespaceState.NAMESPACE_STATE_REGISTERED,
       description: 'in-memory namespace of the local Temporal service',
       id: '00000000-0000-4000-8000-000000000001',
-      capabilities: { eagerWorkflowStart: false, syncUpdate: false, asyncUpdate: false },
+      capabilities: { eagerWorkflowStart: false, syncUpdate: true, asyncUpdate: true },
     },
     config: { workflowExecutionRetentionTtl: { seconds: 86400 } },
     isGlobalNamespace: false,

@@ -2,6 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { ServiceError, invalidArgument } from './errors';
 import { cancelActivityResponded, completeActivity, failActivity, heartbeat, type ActivityState } from './activity-state';
 import { applyCommands, hasCloseCommand } from './workflow-commands';
+import { UpdateMessages } from './update-protocol';
 import { parseTaskToken } from './task-tokens';
 import { durationMs, enums, type temporal } from './proto';
 import { withRetryDefaults } from './activity-retry';
@@ -75,11 +76,21 @@ export function workerRpcs(engine: Engine): Record<string, Rpc> {
         run.failWorkflowTask(enums.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES, { message: invalid }, identity);
         throw invalidArgument(`RespondWorkflowTaskCompleted: ${invalid}`);
       }
+      const messages = new UpdateMessages(run, req.messages ?? []);
+      messages.validate();
+      if (commands.length === 0 && messages.onlyRejections() && run.canDropSpeculativeTask()) {
+        run.dropSpeculativeTask();
+        messages.applyRest();
+        run.finishWorkflowTask(false);
+        // As Temporal answers a discarded speculative task: the worker resets to the last task kept.
+        return { resetHistoryEventId: run.previousStartedEventId };
+      }
       const completedEventId = run.recordWorkflowTaskCompleted({
         identity, binaryChecksum: req.binaryChecksum, sdkMetadata: req.sdkMetadata, meteringMetadata: req.meteringMetadata,
         workerVersion: req.workerVersionStamp,
       });
-      applyCommands(engine, run, commands, completedEventId, identity);
+      applyCommands(engine, run, commands, completedEventId, identity, messages);
+      if (run.isOpen) messages.applyRest();
       run.finishWorkflowTask(Boolean(req.forceCreateNewWorkflowTask));
       return {};
     },

@@ -2,6 +2,7 @@ import { requestCancelActivity, scheduleActivity, type ActivityHost } from './ac
 import { durationMs, enums, type temporal } from './proto';
 import type { WorkflowRun } from './workflow-run';
 import { invalidArgument } from './errors';
+import type { UpdateMessages } from './update-protocol';
 
 const ET = enums.EventType;
 const CT = enums.CommandType;
@@ -52,7 +53,7 @@ function cancelTimer(run: WorkflowRun, timerId: string, completedEventId: number
 }
 
 /** Applies the commands of a completed workflow task, in order, writing their events. */
-export function applyCommands(host: CommandHost, run: WorkflowRun, commands: Command[], completedEventId: number, identity: string): void {
+export function applyCommands(host: CommandHost, run: WorkflowRun, commands: Command[], completedEventId: number, identity: string, messages?: UpdateMessages): void {
   for (const c of commands) {
     if (!run.isOpen) break;
     const type = Number(c.commandType);
@@ -135,6 +136,7 @@ export function applyCommands(host: CommandHost, run: WorkflowRun, commands: Com
         break;
       }
       case CT.COMMAND_TYPE_PROTOCOL_MESSAGE:
+        messages?.apply(c.protocolMessageCommandAttributes?.messageId);
         break;
       default:
         throw invalidArgument(`RespondWorkflowTaskCompleted: command type ${enums.CommandType[type] ?? type} is not supported by the local service`);

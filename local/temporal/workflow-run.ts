@@ -1,6 +1,7 @@
 import type { Alarm } from './clock';
 import { HistoryLog } from './history';
 import type { ActivityState } from './activity-state';
+import { UpdateRegistry } from './updates';
 import { enums, type HistoryEvent, type Payloads, type temporal } from './proto';
 
 type Status = temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -41,6 +42,8 @@ export interface WorkflowTaskState {
   scheduledAt: number;
   startedAt: number;
   timeout?: Alarm;
+  /** Scheduled only to deliver updates: dropped from the history if it ends with nothing to keep. */
+  speculative?: boolean;
 }
 
 /** Mutable state of one workflow run: its history and what is pending in it. */
@@ -56,6 +59,7 @@ export class WorkflowRun {
   readonly activities = new Map<number, ActivityState>();
   readonly timers = new Map<string, { startedEventId: number; alarm: Alarm }>();
   readonly children = new Map<number, ChildInfo>();
+  readonly updates = new UpdateRegistry();
   /** Events that some post-commit step must act upon (child starts, external signals...). */
   readonly afterCommit: (() => void)[] = [];
   private alarms: Alarm[] = [];
@@ -129,14 +133,14 @@ export class WorkflowRun {
     return pending.length > 0;
   }
 
-  scheduleWorkflowTask(): void {
+  scheduleWorkflowTask(speculative = false): void {
     if (!this.isOpen || this.wft.state !== 'none') return;
     const scheduledEventId = this.append(ET.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, {
       taskQueue: { name: this.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
       startToCloseTimeout: { seconds: Math.ceil(this.workflowTaskTimeoutMs / 1000) },
       attempt: this.wft.attempt,
     });
-    this.wft = { ...this.wft, state: 'scheduled', scheduledEventId, startedEventId: 0, scheduledAt: this.host.now() };
+    this.wft = { ...this.wft, state: 'scheduled', scheduledEventId, startedEventId: 0, scheduledAt: this.host.now(), speculative };
     this.host.enqueueWorkflowTask(this);
   }
 
@@ -158,6 +162,21 @@ export class WorkflowRun {
   /** The started task matches `scheduledEventId` and `attempt`. */
   isCurrentTask(scheduledEventId: number, attempt: number): boolean {
     return this.isOpen && this.wft.state === 'started' && this.wft.scheduledEventId === scheduledEventId && this.wft.attempt === attempt;
+  }
+
+  /**
+   * A speculative task whose events are still the last in the history (nothing arrived
+   * meanwhile): it can end leaving no trace, as Temporal drops a rejected update's task.
+   */
+  canDropSpeculativeTask(): boolean {
+    return Boolean(this.wft.speculative) && this.wft.state === 'started' && this.wft.startedEventId === this.history.nextEventId - 1
+      && this.wft.scheduledEventId === this.wft.startedEventId - 1 && !this.hasBufferedEvents();
+  }
+
+  dropSpeculativeTask(): void {
+    this.wft.timeout?.cancel();
+    this.history.truncate(this.wft.scheduledEventId - 1);
+    this.wft = { ...this.wft, state: 'none', attempt: 1, timeout: undefined, speculative: false };
   }
 
   /** Ends the running task as completed; the caller then applies its commands. */
@@ -184,6 +203,7 @@ export class WorkflowRun {
       identity,
     });
     this.wft = { ...this.wft, state: 'none', attempt: this.wft.attempt + 1, timeout: undefined };
+    this.updates.resend();
     this.flushBuffered();
     if (retry) this.scheduleWorkflowTask();
     this.host.changed();
@@ -197,6 +217,7 @@ export class WorkflowRun {
       timeoutType: enums.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE,
     });
     this.wft = { ...this.wft, state: 'none', attempt: this.wft.attempt + 1, timeout: undefined };
+    this.updates.resend();
     this.flushBuffered();
     this.scheduleWorkflowTask();
     this.host.changed();
@@ -206,6 +227,7 @@ export class WorkflowRun {
   finishWorkflowTask(forceNewTask: boolean): void {
     const hadBuffered = this.flushBuffered();
     if (this.isOpen && (hadBuffered || forceNewTask)) this.scheduleWorkflowTask();
+    if (this.isOpen && this.updates.hasUndelivered()) this.scheduleWorkflowTask(true);
     const steps = this.afterCommit.splice(0);
     for (const step of steps) step();
     if (this.wft.state === 'none') this.host.dispatchWaitingQueries(this);
@@ -222,6 +244,7 @@ export class WorkflowRun {
     this.closeTime = this.host.now();
     this.wft = { ...this.wft, state: 'none', timeout: undefined };
     this.buffered = [];
+    this.updates.closeRun();
     for (const alarm of this.alarms.splice(0)) alarm.cancel();
     for (const timer of this.timers.values()) timer.alarm.cancel();
     this.host.runClosed(this);

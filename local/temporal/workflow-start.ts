@@ -22,6 +22,8 @@ export interface RunOrigin {
   expirationTime?: number;
   /** The caller schedules the first workflow task itself. */
   deferFirstTask?: boolean;
+  /** Runs on the new run before its first workflow task is offered (update-with-start admits its update here). */
+  beforeFirstTask?: (run: WorkflowRun) => void;
 }
 
 export function requireStartFields(req: StartRequest, method: string): void {
@@ -116,6 +118,7 @@ export function createRun(host: RunHost, namespace: string, req: StartRequest, o
       run.close(ET.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT, { retryState: enums.RetryState.RETRY_STATE_TIMEOUT }, WS.WORKFLOW_EXECUTION_STATUS_TIMED_OUT);
     });
   }
+  origin.beforeFirstTask?.(run);
   if (!origin.deferFirstTask) run.scheduleWorkflowTask();
   return run;
 }
