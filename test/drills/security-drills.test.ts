@@ -76,7 +76,7 @@ describe('MySQL primary killed in the middle of a daily sync', () => {
     stack.setAirbyteDate(date);
     const held = stack.hold('syncTableToS3', (input) => input.role === 'primary');
     const handle = await stack.start('acodeDailySync', { date, engine: 'direct', timings: SHORT_TIMINGS });
-    await held.reached;
+    await stack.skipTimeUntil(held.reached);
     await stack.pair.stopPrimary();
     try {
       held.release();

@@ -33,7 +33,7 @@ test('failover after exactly 3 failed primary checks, recovery on the backup, sw
     const seen: HealthState[] = [];
     let held = stack.hold('checkSourceConnectivity', isPrimaryProbe);
     for (let check = 1; check <= 3; check++) {
-      await held.reached;
+      await stack.skipTimeUntil(held.reached);
       seen.push(await monitor.query(healthStateQuery));
       const current = held;
       if (check < 3) held = stack.hold('checkSourceConnectivity', isPrimaryProbe);

@@ -45,10 +45,10 @@ test('connection_timeout: the primary comes back after the first failed re-test 
   // The second re-test is held until the test has seen the first one fail and restarted the primary.
   const first = stack.hold('checkSourceConnectivity', isPrimaryProbe);
   const handle = await startRecovery('connection_timeout', date);
-  await first.reached;
+  await stack.skipTimeUntil(first.reached);
   const second = stack.hold('checkSourceConnectivity', isPrimaryProbe);
   first.release();
-  await second.reached;
+  await stack.skipTimeUntil(second.reached);
 
   const progress: RecoveryProgress = await handle.query(recoveryProgressQuery);
   expect(progress.strategy).toBe('retry_primary_with_delay');

@@ -63,7 +63,7 @@ describe('acodeDailySync', () => {
     // The validation has listed the partition complete; its rows are counted next. Hold that count.
     const inspection = stack.hold('inspectPartition', (input) => input.bucket === 'bronze' && input.stream === FISCAL && input.date === date);
     const handle = await stack.start('acodeDailySync', { date }, acodeDailySyncId(date, 'primary'));
-    await inspection.reached;
+    await stack.skipTimeUntil(inspection.reached);
     const files = (await listKeys(stack.s3, stack.buckets.bronze, prefix)).filter((k) => k.endsWith('.parquet'));
     expect(files).toHaveLength(3);
     const lostRows = (await parquetColumn(stack.s3, stack.buckets.bronze, files[1])).length;

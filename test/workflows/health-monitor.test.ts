@@ -63,7 +63,7 @@ test('healthy cycles run every check; pause holds them, checkNow runs one while 
 
     // Pause while a cycle is in flight (its primary check held): that cycle ends, no other starts.
     const inFlight = stack.hold('checkSourceConnectivity', isPrimaryProbe);
-    await inFlight.reached;
+    await stack.skipTimeUntil(inFlight.reached);
     const before = await state(monitor);
     await monitor.signal(pauseSignal);
     await stateWhen(monitor, 'the pause', (s) => s.paused);
@@ -73,7 +73,7 @@ test('healthy cycles run every check; pause holds them, checkNow runs one while 
 
     const asked = stack.hold('checkSourceConnectivity', isPrimaryProbe);
     await monitor.signal(checkNowSignal);
-    await asked.reached;
+    await stack.skipTimeUntil(asked.reached);
     asked.release();
     const checked = await stateWhen(monitor, 'the cycle asked for', (s) => s.totalCycles === paused.totalCycles + 1);
     expect(checked.paused).toBe(true);

@@ -21,7 +21,6 @@ beforeAll(async () => {
   // Each test installs fresh stand-ins; the worker calls whichever are current.
   const current = () => standins.activities as unknown as Record<string, (input: unknown) => Promise<unknown>>;
   const activities = Object.fromEntries(ACTIVITY_NAMES.map((name) => [name, (input: unknown) => current()[name](input)]));
-  // Real time: a time-skipping clock would fire the daily schedule again at the next 02:00.
   env = await createTemporalEnv({ workflowsPath: path.resolve(__dirname, '../../workflows/index.ts'), activities });
 });
 afterAll(() => env?.teardown());
@@ -60,8 +59,9 @@ test('the schedule fires first: its run takes the day under the day id, a manual
 
 test('a manual run has the day: the schedule run that follows is refused as a duplicate_run and syncs nothing', async () => {
   standins = standinActivities();
-  const date = new Date().toISOString().slice(0, 10);
-  const manual = await startPlanned(env.client, settings(), planStart('acodeDailySync', {}));
+  // Today on the service clock, which the schedule's run reads (time skipped while earlier results were awaited).
+  const date = new Date(await env.testEnv.currentTimeMs()).toISOString().slice(0, 10);
+  const manual = await startPlanned(env.client, settings(), planStart('acodeDailySync', { date }));
   expect(manual.workflowId).toBe(acodeDailySyncId(date, 'primary'));
   await env.client.workflow.getHandle(manual.workflowId).result();
   const before = syncsOf(date).length;
