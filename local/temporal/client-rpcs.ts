@@ -89,7 +89,7 @@ export function clientRpcs(engine: Engine): Record<string, Rpc> {
     },
     GetWorkflowExecutionHistory: (req: Req<'GetWorkflowExecutionHistoryRequest'>, ctx: RpcContext) => history(engine, req, ctx),
     ListWorkflowExecutions(req: Req<'ListWorkflowExecutionsRequest'>) {
-      const clauses = parseListQuery(req.query);
+      const clauses = parseListQuery(req.query, engine.searchAttributes);
       const runs = [...engine.runs.values()].filter((r) => matchesListQuery(r, clauses)).sort((a, b) => b.startTime - a.startTime);
       const from = req.nextPageToken && req.nextPageToken.length > 0 ? Number(Buffer.from(req.nextPageToken).toString('utf8')) : 0;
       const size = req.pageSize && req.pageSize > 0 ? req.pageSize : 1000;
@@ -98,7 +98,7 @@ export function clientRpcs(engine: Engine): Record<string, Rpc> {
       return { executions: page.map(executionInfo), nextPageToken: next };
     },
     CountWorkflowExecutions(req: Req<'CountWorkflowExecutionsRequest'>) {
-      const clauses = parseListQuery(req.query);
+      const clauses = parseListQuery(req.query, engine.searchAttributes);
       return { count: [...engine.runs.values()].filter((r) => matchesListQuery(r, clauses)).length };
     },
     TerminateWorkflowExecution(req: Req<'TerminateWorkflowExecutionRequest'>) {
