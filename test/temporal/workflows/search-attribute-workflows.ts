@@ -1,0 +1,30 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { condition, defineSignal, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+
+export const finishSignal = defineSignal('finish');
+
+/** Upserts one keyword attribute, then reports the typed attributes the workflow sees. */
+export async function upsertKeyword(name: string, value: string): Promise<Record<string, unknown>> {
+  upsertSearchAttributes([{ key: defineSearchAttributeKey(name, SearchAttributeType.KEYWORD), value }]);
+  const key = defineSearchAttributeKey(name, SearchAttributeType.KEYWORD);
+  return { [name]: workflowInfo().typedSearchAttributes.get(key) };
+}
+
+/** Waits for `finish`: a run that stays open until the test lets it go. */
+export async function waitForFinish(): Promise<string> {
+  let done = false;
+  setHandler(finishSignal, () => void (done = true));
+  await condition(() => done);
+  return 'finished';
+}
+
+/** Completes at once. */
+export async function quick(): Promise<string> {
+  return 'quick';
+}
+
+/** Upserts `name` declared as a Keyword (the test registers it as another type). */
+export async function upsertDeclaredKeyword(name: string): Promise<void> {
+  upsertSearchAttributes([{ key: defineSearchAttributeKey(name, SearchAttributeType.KEYWORD), value: 'not-a-number' }]);
+  await condition(() => false);
+}
