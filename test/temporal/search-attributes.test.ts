@@ -6,7 +6,7 @@ import { temporal } from '@temporalio/proto';
 import { createTemporalEnv, type TemporalEnv } from '../helpers/temporal-env';
 import { startLocalTemporal } from '../../local/temporal/server';
 import { searchAttributesFromArgs } from '../../local/temporal/search-attribute-args';
-import { quick, upsertDeclaredKeyword, upsertKeyword, waitForFinish } from './workflows/search-attribute-workflows';
+import { childWithKeyword, quick, upsertDeclaredKeyword, upsertKeyword, waitForFinish } from './workflows/search-attribute-workflows';
 
 const IVT = temporal.api.enums.v1.IndexedValueType;
 const ET = temporal.api.enums.v1.EventType;
@@ -125,6 +125,21 @@ test('an upsert whose value does not fit the registered type fails the workflow 
   const failed = await waitForEvent(handle.workflowId, (e) => Number(e.eventType) === ET.EVENT_TYPE_WORKFLOW_TASK_FAILED);
   expect(failed.workflowTaskFailedEventAttributes?.failure?.message).toBe('BadSearchAttributes: invalid value for search attribute Priority of type Int: not-a-number');
   await handle.terminate('test done');
+});
+
+test('a child start with a refused attribute fails the parent workflow task: unmapped as is, mistyped wrapped with the command', async () => {
+  const unmapped = await env.start(childWithKeyword, { args: ['NeverRegistered'] });
+  const first = await waitForEvent(unmapped.workflowId, (e) => Number(e.eventType) === ET.EVENT_TYPE_WORKFLOW_TASK_FAILED);
+  expect(first.workflowTaskFailedEventAttributes?.failure?.message).toBe('BadSearchAttributes: Namespace default has no mapping defined for search attribute NeverRegistered');
+  await unmapped.terminate('test done');
+
+  const mistyped = await env.start(childWithKeyword, { args: ['Priority'] });
+  const second = await waitForEvent(mistyped.workflowId, (e) => Number(e.eventType) === ET.EVENT_TYPE_WORKFLOW_TASK_FAILED);
+  expect(second.workflowTaskFailedEventAttributes?.cause).toBe(temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES);
+  expect(second.workflowTaskFailedEventAttributes?.failure?.message).toBe(
+    `BadSearchAttributes: invalid SearchAttributes on StartChildWorkflowCommand: invalid value for search attribute Priority of type Int: v. WorkflowId=${mistyped.workflowId}-child WorkflowType=quick Namespace=default`,
+  );
+  await mistyped.terminate('test done');
 });
 
 test('list filters compare registered custom attributes by their type; an unknown attribute is refused', async () => {

@@ -1,5 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { condition, defineSignal, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, defineSignal, executeChild, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 
 export const finishSignal = defineSignal('finish');
 
@@ -27,4 +27,9 @@ export async function quick(): Promise<string> {
 export async function upsertDeclaredKeyword(name: string): Promise<void> {
   upsertSearchAttributes([{ key: defineSearchAttributeKey(name, SearchAttributeType.KEYWORD), value: 'not-a-number' }]);
   await condition(() => false);
+}
+
+/** Starts `quick` as a child carrying `name` declared as a Keyword (unregistered, or registered as another type). */
+export async function childWithKeyword(name: string): Promise<string> {
+  return executeChild(quick, { workflowId: `${workflowInfo().workflowId}-child`, typedSearchAttributes: [{ key: defineSearchAttributeKey(name, SearchAttributeType.KEYWORD), value: 'v' }] });
 }
