@@ -90,3 +90,22 @@ export function filterValue(type: number, payload: Payload | null | undefined): 
   if (type === IVT.INDEXED_VALUE_TYPE_DATETIME) return typeof value === 'string' ? Date.parse(value) : undefined;
   return value;
 }
+
+/** common/payload isNilPayload: no data, `null` or `[]` unsets an attribute. */
+function isNilPayload(p: Payload | null | undefined): boolean {
+  const data = Buffer.from(p?.data ?? []).toString('utf8');
+  return !p || data === '' || data === 'null' || data === '[]';
+}
+
+/** An upsert applied to a run's attributes as Temporal's payload.MergeMapOfPayload does: nil values remove the key. */
+export function mergeSearchAttributes(
+  current: temporal.api.common.v1.ISearchAttributes | null | undefined,
+  upsert: temporal.api.common.v1.ISearchAttributes | null | undefined,
+): temporal.api.common.v1.ISearchAttributes {
+  const fields: Record<string, Payload> = { ...(current?.indexedFields ?? {}) };
+  for (const [k, v] of Object.entries(upsert?.indexedFields ?? {})) {
+    if (isNilPayload(v)) delete fields[k];
+    else fields[k] = v;
+  }
+  return { indexedFields: fields };
+}

@@ -6,7 +6,7 @@ import { temporal } from '@temporalio/proto';
 import { createTemporalEnv, type TemporalEnv } from '../helpers/temporal-env';
 import { startLocalTemporal } from '../../local/temporal/server';
 import { searchAttributesFromArgs } from '../../local/temporal/search-attribute-args';
-import { childWithKeyword, quick, upsertDeclaredKeyword, upsertKeyword, waitForFinish } from './workflows/search-attribute-workflows';
+import { childWithKeyword, quick, setThenUnset, upsertDeclaredKeyword, upsertKeyword, waitForFinish } from './workflows/search-attribute-workflows';
 
 const IVT = temporal.api.enums.v1.IndexedValueType;
 const ET = temporal.api.enums.v1.EventType;
@@ -118,6 +118,19 @@ test('an upsert of an unregistered attribute fails the workflow task with BAD_SE
   const good = await env.start(upsertKeyword, { args: ['OrderId', 'order-7'] });
   expect(await good.result()).toEqual({ OrderId: 'order-7' });
   expect((await good.describe()).typedSearchAttributes.get(OrderId)).toBe('order-7');
+});
+
+test('an upsert with a null value removes the attribute, as Temporal merges upserts', async () => {
+  const handle = await env.start(setThenUnset, { args: ['OrderId', `gone-${randomUUID()}`], typedSearchAttributes: [{ key: Priority, value: 4 }] });
+  await waitForEvent(handle.workflowId, (e) => Number(e.eventType) === ET.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES && e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.OrderId?.data?.length === 4);
+  const described = await handle.describe();
+  expect(described.typedSearchAttributes.get(OrderId)).toBeUndefined();
+  expect(described.typedSearchAttributes.get(Priority)).toBe(4);
+  const found: string[] = [];
+  for await (const w of env.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}' AND OrderId IS NULL AND Priority = 4` })) found.push(w.workflowId);
+  expect(found).toEqual([handle.workflowId]);
+  await handle.signal('finish');
+  await handle.result();
 });
 
 test('an upsert whose value does not fit the registered type fails the workflow task with the validator message', async () => {

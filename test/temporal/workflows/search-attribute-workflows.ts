@@ -33,3 +33,11 @@ export async function upsertDeclaredKeyword(name: string): Promise<void> {
 export async function childWithKeyword(name: string): Promise<string> {
   return executeChild(quick, { workflowId: `${workflowInfo().workflowId}-child`, typedSearchAttributes: [{ key: defineSearchAttributeKey(name, SearchAttributeType.KEYWORD), value: 'v' }] });
 }
+
+/** Sets a keyword attribute, then unsets it (a null value), then waits for `finish`. */
+export async function setThenUnset(name: string, value: string): Promise<void> {
+  const key = defineSearchAttributeKey(name, SearchAttributeType.KEYWORD);
+  upsertSearchAttributes([{ key, value }]);
+  upsertSearchAttributes([{ key, value: null }]);
+  await waitForFinish();
+}
