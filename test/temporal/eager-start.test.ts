@@ -2,7 +2,8 @@ import type Long from 'long';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
+import { quietRuntime } from '../helpers/temporal-env';
 import { startLocalTemporal, type LocalTemporal } from '../../local/temporal/server';
 import { quick } from './workflows/search-attribute-workflows';
 
@@ -19,12 +20,8 @@ let client: Client;
 const taskQueue = `eager-${randomUUID()}`;
 
 beforeAll(async () => {
-  try {
-    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } } });
-  } catch {
-    // A runtime is already installed in this process: keep it.
-  }
-  service = external ? undefined : await startLocalTemporal({ port: 0, timeSkipping: false });
+  quietRuntime();
+  service = external ? undefined : await startLocalTemporal({ port: 0, timeSkipping: 'off' });
   const address = external ?? (service as LocalTemporal).address;
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows/search-attribute-workflows'), logger: new DefaultLogger('WARN') });
   native = await NativeConnection.connect({ address });

@@ -3,8 +3,11 @@ import { status } from '@grpc/grpc-js';
 import { Connection } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { createTemporalEnv, type TemporalEnv } from '../helpers/temporal-env';
-import { startLocalTemporal } from '../../local/temporal/server';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import type { Workflow } from '@temporalio/common';
+import { quietRuntime, type RunOptions } from '../helpers/temporal-env';
+import { startLocalTemporal, type LocalTemporal } from '../../local/temporal/server';
 import { searchAttributesFromArgs } from '../../local/temporal/search-attribute-args';
 import { childWithKeyword, quick, setThenUnset, upsertDeclaredKeyword, upsertKeyword, waitForFinish } from './workflows/search-attribute-workflows';
 
@@ -15,15 +18,41 @@ const Priority = defineSearchAttributeKey('Priority', SearchAttributeType.INT);
 const PriorityAsKeyword = defineSearchAttributeKey('Priority', SearchAttributeType.KEYWORD);
 const Unregistered = defineSearchAttributeKey('NeverRegistered', SearchAttributeType.KEYWORD);
 
-let env: TemporalEnv;
-const operator = () => env.client.connection.operatorService;
+/**
+ * The dev server's behaviour (real time, SQL visibility) is what these tests pin down: the local
+ * service as `temporal server start-dev` (or TEMPORAL_ADDRESS, a real dev server), not the
+ * time-skipping test server.
+ */
+let service: LocalTemporal | undefined;
+let testEnv: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = `sa-${randomUUID()}`;
+const env = {
+  get client() {
+    return testEnv.client;
+  },
+  taskQueue,
+  start: <W extends Workflow>(workflow: W, opts: RunOptions = {}) =>
+    testEnv.client.workflow.start(workflow, { ...opts, taskQueue, workflowId: opts.workflowId ?? `sa-${randomUUID()}` } as never),
+};
+const operator = () => testEnv.client.connection.operatorService;
 
 beforeAll(async () => {
-  env = await createTemporalEnv({ workflowsPath: require.resolve('./workflows/search-attribute-workflows'), timeSkipping: false });
+  quietRuntime();
+  const external = process.env.TEMPORAL_ADDRESS;
+  service = external ? undefined : await startLocalTemporal({ port: 0 });
+  testEnv = await TestWorkflowEnvironment.createFromExistingServer({ address: external ?? (service as LocalTemporal).address });
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows/search-attribute-workflows'), logger: new DefaultLogger('WARN') });
+  worker = await Worker.create({ connection: testEnv.nativeConnection, namespace: 'default', taskQueue, workflowBundle, shutdownGraceTime: '1s' });
+  running = worker.run();
   await operator().addSearchAttributes({ namespace: 'default', searchAttributes: { OrderId: IVT.INDEXED_VALUE_TYPE_KEYWORD, Priority: IVT.INDEXED_VALUE_TYPE_INT } });
 });
 afterAll(async () => {
-  await env?.teardown();
+  if (worker?.getState() === 'RUNNING') worker.shutdown();
+  await running?.catch(() => undefined);
+  await testEnv?.teardown();
+  await service?.shutdown();
 });
 
 /** The gRPC error under the SDK's wrapping (ServiceError → cause). */
