@@ -1,7 +1,8 @@
 import type { TimeSkipping } from './clock';
 import { fail, portArg, serveUntilStopped } from './serve';
+import { searchAttributesFromArgs } from './search-attribute-args';
 
-const USAGE = 'usage: --port <n> [--host <ip>] [--time-skipping | --enable-time-skipping]';
+const USAGE = 'usage: --port <n> [--host <ip>] [--time-skipping | --enable-time-skipping] [--search-attribute Name=Type ...]';
 
 /**
  * `tsx local/temporal/cli.ts --port 7233 [--time-skipping]`: runs the local service until
@@ -9,7 +10,9 @@ const USAGE = 'usage: --port <n> [--host <ip>] [--time-skipping | --enable-time-
  * test server's mode (locked until a client unlocks it), `--enable-time-skipping` the test
  * server's flag (unlocked from the start).
  */
-function parseArgs(argv: string[]): { port: number; timeSkipping: TimeSkipping; host: string } {
+function parseArgs(args: string[]): { port: number; timeSkipping: TimeSkipping; host: string; searchAttributes: Record<string, number> } {
+  // --search-attribute Name=Type, as Temporal's dev server takes it (registered at start).
+  const { searchAttributes, rest: argv } = searchAttributesFromArgs(args);
   let port = 7233;
   let host = '127.0.0.1';
   let timeSkipping: TimeSkipping = 'off';
@@ -24,7 +27,7 @@ function parseArgs(argv: string[]): { port: number; timeSkipping: TimeSkipping; 
       host = value;
     } else throw new Error(`unknown argument "${arg}" (${USAGE})`);
   }
-  return { port, timeSkipping, host };
+  return { port, timeSkipping, host, searchAttributes };
 }
 
 try {

@@ -3,6 +3,7 @@ import { ServiceError, invalidArgument } from './errors';
 import { isCloseEvent } from './history';
 import { executionInfo, matchesListQuery, parseListQuery } from './visibility';
 import { describeExecution } from './describe-execution';
+import { startWorkflowExecution } from './eager-start';
 import { enums, type temporal } from './proto';
 import type { Engine } from './engine';
 import type { Rpc, RpcContext } from './worker-rpcs';
@@ -54,10 +55,7 @@ async function history(engine: Engine, req: Req<'GetWorkflowExecutionHistoryRequ
 /** The RPCs clients call: start, signal, query, describe, history, list, terminate, cancel. */
 export function clientRpcs(engine: Engine): Record<string, Rpc> {
   const rpcs = {
-    StartWorkflowExecution(req: Req<'StartWorkflowExecutionRequest'>) {
-      const { run, started } = engine.startWorkflow(req);
-      return { runId: run.runId, started };
-    },
+    StartWorkflowExecution: (req: Req<'StartWorkflowExecutionRequest'>) => startWorkflowExecution(engine, req),
     SignalWorkflowExecution(req: Req<'SignalWorkflowExecutionRequest'>) {
       const run = openRun(engine, req.workflowExecution?.workflowId, req.workflowExecution?.runId, 'SignalWorkflowExecution');
       if (!req.signalName) throw invalidArgument('SignalWorkflowExecution: signalName is required');
@@ -66,6 +64,7 @@ export function clientRpcs(engine: Engine): Record<string, Rpc> {
     },
     SignalWithStartWorkflowExecution(req: Req<'SignalWithStartWorkflowExecutionRequest'>) {
       if (!req.signalName) throw invalidArgument('SignalWithStartWorkflowExecution: signalName is required');
+      engine.searchAttributes.check(req.searchAttributes);
       const signalReq = { signalName: req.signalName, input: req.signalInput, identity: req.identity, header: req.header };
       const existing = engine.findRun(req.workflowId ?? '');
       if (existing?.isOpen) {
@@ -90,7 +89,7 @@ export function clientRpcs(engine: Engine): Record<string, Rpc> {
     },
     GetWorkflowExecutionHistory: (req: Req<'GetWorkflowExecutionHistoryRequest'>, ctx: RpcContext) => history(engine, req, ctx),
     ListWorkflowExecutions(req: Req<'ListWorkflowExecutionsRequest'>) {
-      const clauses = parseListQuery(req.query);
+      const clauses = parseListQuery(req.query, engine.searchAttributes);
       const runs = [...engine.runs.values()].filter((r) => matchesListQuery(r, clauses)).sort((a, b) => b.startTime - a.startTime);
       const from = req.nextPageToken && req.nextPageToken.length > 0 ? Number(Buffer.from(req.nextPageToken).toString('utf8')) : 0;
       const size = req.pageSize && req.pageSize > 0 ? req.pageSize : 1000;
@@ -99,7 +98,7 @@ export function clientRpcs(engine: Engine): Record<string, Rpc> {
       return { executions: page.map(executionInfo), nextPageToken: next };
     },
     CountWorkflowExecutions(req: Req<'CountWorkflowExecutionsRequest'>) {
-      const clauses = parseListQuery(req.query);
+      const clauses = parseListQuery(req.query, engine.searchAttributes);
       return { count: [...engine.runs.values()].filter((r) => matchesListQuery(r, clauses)).length };
     },
     TerminateWorkflowExecution(req: Req<'TerminateWorkflowExecutionRequest'>) {

@@ -8,6 +8,7 @@ import { ChildWorkflows } from './child-workflows';
 import { QueryDispatcher } from './queries';
 import { enums, toTimestamp, type temporal } from './proto';
 import { notFound } from './errors';
+import { SearchAttributeRegistry } from './search-attributes';
 
 const ET = enums.EventType;
 const WS = enums.WorkflowExecutionStatus;
@@ -26,6 +27,8 @@ export class Engine implements CommandHost {
   readonly activityQueues: TaskQueues<ActivityPoll>;
   readonly children: ChildWorkflows;
   readonly queries: QueryDispatcher;
+  /** The namespace's registered custom search attributes (OperatorService). */
+  readonly searchAttributes: SearchAttributeRegistry;
   constructor(
     readonly clock: ServiceClock,
     readonly namespace: string,
@@ -34,6 +37,7 @@ export class Engine implements CommandHost {
     this.activityQueues = new TaskQueues<ActivityPoll>(LONG_POLL_MS, () => this.changed());
     this.children = new ChildWorkflows(this);
     this.queries = new QueryDispatcher(this);
+    this.searchAttributes = new SearchAttributeRegistry(namespace);
     clock.setInFlight(() => this.inFlight());
   }
 
@@ -119,7 +123,8 @@ export class Engine implements CommandHost {
     this.workflowQueues.enqueue(run.taskQueue, task);
   }
 
-  private workflowTaskResponse(run: WorkflowRun, attempt: number): WorkflowPoll {
+  /** The poll response for the run's started workflow task (also the eager start's task). */
+  workflowTaskResponse(run: WorkflowRun, attempt: number): WorkflowPoll {
     const token = { k: 'workflow', ns: run.namespace, wid: run.workflowId, rid: run.runId, sid: run.wft.scheduledEventId, att: attempt };
     return {
       taskToken: Buffer.from(JSON.stringify(token)),

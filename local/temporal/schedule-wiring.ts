@@ -1,6 +1,15 @@
 import { ScheduleRegistry } from './schedules';
 import type { Engine } from './engine';
 import type { Rpc } from './worker-rpcs';
+import type { temporal } from './proto';
+
+type ScheduleRequest = { schedule?: temporal.api.schedule.v1.ISchedule | null };
+
+/** The frontend refuses a schedule whose workflow action carries search attributes it would refuse on a start. */
+function checkedAction<R extends ScheduleRequest>(engine: Engine, req: R): R {
+  engine.searchAttributes.check(req.schedule?.action?.startWorkflow?.searchAttributes);
+  return req;
+}
 
 /** Connects the schedule registry to the engine (clock, workflow starts) and exposes its six RPCs. */
 export function scheduleRpcs(engine: Engine): Record<string, Rpc> {
@@ -33,10 +42,10 @@ export function scheduleRpcs(engine: Engine): Record<string, Rpc> {
     },
   });
   const rpcs = {
-    CreateSchedule: (req: never) => registry.create(req),
+    CreateSchedule: (req: ScheduleRequest) => registry.create(checkedAction(engine, req) as never),
     DescribeSchedule: (req: never) => registry.describe(req),
     ListSchedules: (req: never) => registry.list(req),
-    UpdateSchedule: (req: never) => registry.update(req),
+    UpdateSchedule: (req: ScheduleRequest) => registry.update(checkedAction(engine, req) as never),
     PatchSchedule: (req: never) => registry.patch(req),
     DeleteSchedule: (req: never) => registry.delete(req),
   };

@@ -9,6 +9,8 @@ import { clientRpcs } from './client-rpcs';
 import { workerRpcs, type Rpc } from './worker-rpcs';
 import { systemRpcs } from './system-rpcs';
 import { scheduleRpcs } from './schedule-wiring';
+import { OPERATOR_SERVICE, operatorRpcs } from './operator-rpcs';
+import { definitionsToTypes, type SearchAttributeDefinitions } from './search-attributes';
 import { decodePlain, encodePlain, lookupType } from './proto';
 import * as protoRoot from '@temporalio/proto';
 
@@ -26,6 +28,11 @@ export interface LocalTemporalOptions {
    * awaits a result); 'unlocked': the test server started with --enable-time-skipping.
    */
   timeSkipping?: TimeSkipping;
+  /**
+   * Custom search attributes registered at start, as the dev server's `--search-attribute Name=Type`
+   * (see search-attribute-args.ts): `{ CustomerId: 'Keyword' }` or the SDK's `[{ name, type: 'KEYWORD' }]`.
+   */
+  searchAttributes?: SearchAttributeDefinitions;
 }
 
 export interface LocalTemporal {
@@ -118,10 +125,13 @@ function healthService(server: grpc.Server): void {
 export async function startLocalTemporal(options: LocalTemporalOptions = {}): Promise<LocalTemporal> {
   const clock = new ServiceClock(options.timeSkipping ?? 'off');
   const engine = new Engine(clock, NAMESPACE);
+  const initialSearchAttributes = definitionsToTypes(options.searchAttributes);
+  if (Object.keys(initialSearchAttributes).length > 0) engine.searchAttributes.add(initialSearchAttributes);
   const rpcs: Record<string, Rpc> = { ...systemRpcs(engine), ...clientRpcs(engine), ...workerRpcs(engine), ...scheduleRpcs(engine), ...updateRpcs(engine) };
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024, 'grpc.max_send_message_length': 128 * 1024 * 1024 });
   addService(server, { name: WORKFLOW_SERVICE, rpcs });
   addService(server, { name: TEST_SERVICE, rpcs: clock.timeSkipping ? testRpcs(clock) : {} });
+  addService(server, { name: OPERATOR_SERVICE, rpcs: operatorRpcs(engine.searchAttributes) });
   healthService(server);
   const host = options.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) =>

@@ -92,6 +92,9 @@ export function updateRpcs(engine: Engine): Record<string, Rpc> {
       if (!start.workflowIdConflictPolicy) {
         throw invalidArgument('ExecuteMultiOperation: Start operation: WorkflowIdConflictPolicy must be set for update-with-start.');
       }
+      // As Temporal's frontend: no eager start in a multi-operation; the start's search attributes checked as on a start.
+      if (start.requestEagerExecution) throw invalidArgument('ExecuteMultiOperation: Start operation: RequestEagerExecution is not supported.');
+      engine.searchAttributes.check(start.searchAttributes);
       const wanted = validate(update as UpdateRequest, 'ExecuteMultiOperation');
       // A new run gets the update before its first workflow task is offered, so that task carries it.
       const admitFirst = (run: WorkflowRun) => run.updates.admit((update as UpdateRequest).request as temporal.api.update.v1.IRequest);

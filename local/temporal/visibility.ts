@@ -1,6 +1,9 @@
 import { invalidArgument } from './errors';
 import { enums, toTimestamp, type temporal } from './proto';
 import type { WorkflowRun } from './workflow-run';
+import { evaluate, parseQuery, type Expr, type Value } from './list-query';
+import { filterValue } from './search-attribute-values';
+import type { SearchAttributeRegistry } from './search-attributes';
 
 type ExecutionInfo = temporal.api.workflow.v1.IWorkflowExecutionInfo;
 
@@ -14,52 +17,34 @@ const STATUS_NAMES: Record<string, number> = {
   TimedOut: enums.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT,
 };
 
-interface Clause {
-  key: string;
-  negate: boolean;
-  values: string[];
+/** A parsed list filter (see list-query.ts). */
+export interface ListFilter {
+  expr: Expr | undefined;
 }
 
-const CLAUSE = /^\s*`?(\w+)`?\s*(=|!=|IN)\s*(.+?)\s*$/i;
-
-function parseValues(raw: string, query: string): string[] {
-  const list = raw.startsWith('(') && raw.endsWith(')') ? raw.slice(1, -1).split(',') : [raw];
-  return list.map((v) => {
-    const m = /^\s*(['"])(.*)\1\s*$/.exec(v);
-    if (!m) throw invalidArgument(`list query "${query}": value ${v.trim()} must be quoted`);
-    return m[2];
-  });
-}
-
-/** Parses the subset of Temporal's list query language this service supports: `Key = 'v'` clauses joined by AND. */
-export function parseListQuery(query: string | null | undefined): Clause[] {
-  const text = (query ?? '').replace(/\s+ORDER\s+BY\s+.*$/i, '').trim();
-  if (!text) return [];
-  return text.split(/\s+AND\s+/i).map((part) => {
-    const m = CLAUSE.exec(part);
-    if (!m) throw invalidArgument(`list query "${query}": cannot parse clause "${part.trim()}" (supported: Key = 'value', Key != 'value', Key IN ('a','b'))`);
-    const [, key, op, raw] = m;
-    if (key === 'ExecutionStatus') {
-      for (const v of parseValues(raw, query ?? '')) {
-        if (!(v in STATUS_NAMES)) throw invalidArgument(`list query "${query}": unknown ExecutionStatus ${v}`);
-      }
+/**
+ * Parses a ListWorkflowExecutions / CountWorkflowExecutions query against the namespace's
+ * search attributes: system ones, predefined ones and the registered custom ones, each with its
+ * type. Anything else is INVALID_ARGUMENT with Temporal's message.
+ */
+export function parseListQuery(query: string | null | undefined, registry: SearchAttributeRegistry): ListFilter {
+  const checkStatus = (column: string, values: Value[]) => {
+    if (column !== 'ExecutionStatus') return;
+    for (const v of values) {
+      if (!(String(v) in STATUS_NAMES)) throw invalidArgument(`invalid query: invalid expression: invalid ExecutionStatus value '${String(v)}'`);
     }
-    return { key, negate: op === '!=', values: parseValues(raw, query ?? '') };
-  });
+  };
+  return { expr: parseQuery(query ?? '', (name) => registry.queryType(name), checkStatus) };
 }
 
-function searchAttributeValue(run: WorkflowRun, key: string): string | undefined {
-  const payload = run.searchAttributes?.indexedFields?.[key];
-  if (!payload?.data) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(payload.data).toString('utf8'));
-    return Array.isArray(value) ? value.map(String).join(',') : String(value);
-  } catch {
-    return undefined;
-  }
+function customValue(run: WorkflowRun, key: string, type: number): unknown {
+  const fields = run.searchAttributes?.indexedFields ?? {};
+  const flipped = key.startsWith('Temporal') ? key.slice('Temporal'.length) : `Temporal${key}`;
+  const payload = fields[key] ?? fields[flipped];
+  return payload ? filterValue(type, payload) : undefined;
 }
 
-function fieldValue(run: WorkflowRun, key: string): string | undefined {
+function fieldValue(run: WorkflowRun, key: string, type: number): unknown {
   switch (key) {
     case 'WorkflowId':
       return run.workflowId;
@@ -71,17 +56,24 @@ function fieldValue(run: WorkflowRun, key: string): string | undefined {
       return run.taskQueue;
     case 'ExecutionStatus':
       return Object.keys(STATUS_NAMES).find((k) => STATUS_NAMES[k] === run.status);
+    case 'StartTime':
+    case 'ExecutionTime':
+      return run.startTime;
+    case 'CloseTime':
+      return run.closeTime;
+    case 'HistoryLength':
+      return run.isOpen ? undefined : run.events.length;
+    case 'ParentWorkflowId':
+      return run.parent?.workflowId;
+    case 'ParentRunId':
+      return run.parent?.runId;
     default:
-      return searchAttributeValue(run, key);
+      return customValue(run, key, type);
   }
 }
 
-export function matchesListQuery(run: WorkflowRun, clauses: Clause[]): boolean {
-  return clauses.every((c) => {
-    const value = fieldValue(run, c.key);
-    const hit = value !== undefined && c.values.includes(value);
-    return c.negate ? !hit : hit;
-  });
+export function matchesListQuery(run: WorkflowRun, filter: ListFilter): boolean {
+  return evaluate(filter.expr, (column, type) => fieldValue(run, column, type));
 }
 
 export function executionInfo(run: WorkflowRun): ExecutionInfo {

@@ -6,6 +6,7 @@ import { UpdateMessages } from './update-protocol';
 import { parseTaskToken } from './task-tokens';
 import { durationMs, enums, type temporal } from './proto';
 import { withRetryDefaults } from './activity-retry';
+import { refuseBadSearchAttributes } from './search-attribute-commands';
 import type { Engine } from './engine';
 import type { WorkflowRun } from './workflow-run';
 
@@ -85,6 +86,7 @@ export function workerRpcs(engine: Engine): Record<string, Rpc> {
         // As Temporal answers a discarded speculative task: the worker resets to the last task kept.
         return { resetHistoryEventId: run.previousStartedEventId };
       }
+      refuseBadSearchAttributes(engine, run, commands, identity);
       const completedEventId = run.recordWorkflowTaskCompleted({
         identity, binaryChecksum: req.binaryChecksum, sdkMetadata: req.sdkMetadata, meteringMetadata: req.meteringMetadata,
         workerVersion: req.workerVersionStamp,

@@ -3,6 +3,7 @@ import { durationMs, enums, type temporal } from './proto';
 import type { WorkflowRun } from './workflow-run';
 import { invalidArgument } from './errors';
 import type { UpdateMessages } from './update-protocol';
+import { mergeSearchAttributes } from './search-attribute-values';
 
 const ET = enums.EventType;
 const CT = enums.CommandType;
@@ -126,7 +127,7 @@ export function applyCommands(host: CommandHost, run: WorkflowRun, commands: Com
       case CT.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
         const sa = c.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes;
         run.append(ET.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, { searchAttributes: sa, workflowTaskCompletedEventId: completedEventId });
-        run.searchAttributes = { indexedFields: { ...(run.searchAttributes?.indexedFields ?? {}), ...(sa?.indexedFields ?? {}) } };
+        run.searchAttributes = mergeSearchAttributes(run.searchAttributes, sa);
         break;
       }
       case CT.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES: {

@@ -133,7 +133,8 @@ export class WorkflowRun {
     return pending.length > 0;
   }
 
-  scheduleWorkflowTask(speculative = false): void {
+  /** Writes WorkflowTaskScheduled; `enqueue` false keeps the task out of matching (an eager start starts it at once). */
+  scheduleWorkflowTask(speculative = false, enqueue = true): void {
     if (!this.isOpen || this.wft.state !== 'none') return;
     const scheduledEventId = this.append(ET.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, {
       taskQueue: { name: this.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
@@ -141,7 +142,7 @@ export class WorkflowRun {
       attempt: this.wft.attempt,
     });
     this.wft = { ...this.wft, state: 'scheduled', scheduledEventId, startedEventId: 0, scheduledAt: this.host.now(), speculative };
-    this.host.enqueueWorkflowTask(this);
+    if (enqueue) this.host.enqueueWorkflowTask(this);
   }
 
   /** The poller took the scheduled task: write WorkflowTaskStarted and arm its timeout. */
