@@ -99,9 +99,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const signal = MONITOR_SIGNALS.get(name);
         if (name !== 'decision' && !signal) throw new Error(`unknown signal ${JSON.stringify(name.slice(0, 80))} (known: decision, pause, resume, checkNow)`);
         const { client } = await open();
-        if (signal) await client.workflow.getHandle(workflowId).signal(signal);
-        else await sendOperatorDecision(client, workflowId, { action: values.action, operator: values.operator, ...(values.note ? { note: values.note } : {}) });
-        print({ signalled: name, workflowId });
+        if (signal) {
+          await client.workflow.getHandle(workflowId).signal(signal);
+          print({ signalled: name, workflowId });
+        } else {
+          const answer = await sendOperatorDecision(client, workflowId, { action: values.action, operator: values.operator, ...(values.note ? { note: values.note } : {}) });
+          print({ decided: answer.action, workflowId, next: answer.next });
+        }
         return 0;
       }
       case 'query': {

@@ -1,16 +1,24 @@
 /** What an operator asks of running workflows: answer a recovery, read a state, list runs. */
-import type { Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { parseOperatorDecision } from '../workflows/inputs';
-import { healthStateQuery, operatorDecisionSignal, recoveryProgressQuery } from '../workflows/messages';
+import { decideUpdate, healthStateQuery, recoveryProgressQuery, type DecisionAnswer } from '../workflows/messages';
 import { WORKFLOW_TYPES } from './workflow-starts';
 
-/** Validates the decision and signals it to the recovery waiting for it. */
-export async function sendOperatorDecision(client: Client, workflowId: string, decision: unknown): Promise<void> {
+/**
+ * Sends the decision to the recovery as its `decide` Update: the answer says what the
+ * recovery does next; a decision it cannot take now is refused with the reason (thrown).
+ */
+export async function sendOperatorDecision(client: Client, workflowId: string, decision: unknown): Promise<DecisionAnswer> {
   const parsed = parseOperatorDecision(decision);
   const handle = client.workflow.getHandle(workflowId);
   const description = await handle.describe();
   if (description.type !== 'recovery') throw new Error(`${workflowId} is a ${description.type}, not a recovery: it takes no decision`);
-  await handle.signal(operatorDecisionSignal, parsed);
+  try {
+    return await handle.executeUpdate(decideUpdate, { args: [parsed] });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new Error(`${workflowId} refused the decision: ${err.cause?.message ?? err.message}`);
+    throw err;
+  }
 }
 
 export interface WorkflowReport {

@@ -10,6 +10,7 @@ import { failureMessageOf, failureTypeOf } from './failure-classification';
 import type { AcodeDailySyncInput, OperatorDecision, RadarDailySyncInput, RecoveryParams } from './inputs';
 import { backoffSchedule, escalationAfterRetries, strategyFor, type RecoveryStrategy } from './policy';
 import type { RecoveryTracker } from './recovery-progress';
+import { DECISION_STRATEGY, type DecisionBox } from './operator-decisions';
 import { recoverySyncId } from './ids';
 import { acodeDailySync } from './acode-daily-sync';
 import { radarDailySync } from './radar-daily-sync';
@@ -23,9 +24,10 @@ export interface RecoveryContext {
   params: RecoveryParams;
   proxies: ActivityProxies;
   tracker: RecoveryTracker;
-  /** The latest operator decision not yet acted on; the strategy takes it. */
+  /** Whether the recovery waits for a person, and the decision not yet acted on. */
+  decisions: DecisionBox;
+  /** Takes the pending decision. */
   takeDecision: () => OperatorDecision | undefined;
-  hasDecision: () => boolean;
   /** Numbers child syncs so each gets its own id. */
   nextSyncNumber: () => number;
 }
@@ -118,12 +120,6 @@ export async function fullBackupRestore(ctx: RecoveryContext, streams: readonly 
   }
 }
 
-const DECISION_STRATEGY: Record<Exclude<OperatorDecision['action'], 'abort'>, RecoveryStrategy> = {
-  retry_primary: 'retry_primary_with_delay',
-  use_backup: 'use_backup_immediately',
-  restore: 'full_backup_restore',
-};
-
 /** Alert with the context, wait for a decision; nobody answers → PagerDuty, keep waiting to the final bound, then abort. */
 export async function manualInterventionRequired(ctx: RecoveryContext, why: string): Promise<StrategyEnd> {
   const { system, date, failureType, reason, timings } = ctx.params;
@@ -137,7 +133,9 @@ export async function manualInterventionRequired(ctx: RecoveryContext, why: stri
     metrics: { failureType, why, ...(reason ? { reason } : {}) },
   });
   ctx.tracker.record('waiting_for_operator', why);
-  let answered = await condition(ctx.hasDecision, timings.manualDecisionTimeoutMs);
+  const hasDecision = () => ctx.decisions.pending !== undefined;
+  ctx.decisions.waiting = true;
+  let answered = await condition(hasDecision, timings.manualDecisionTimeoutMs);
   if (!answered) {
     ctx.tracker.record('paged', `no decision within ${Math.round(timings.manualDecisionTimeoutMs / 60000)} min`);
     await raiseAlert(ctx.proxies, {
@@ -148,8 +146,9 @@ export async function manualInterventionRequired(ctx: RecoveryContext, why: stri
       metrics: { failureType, waitedMinutes: Math.round(timings.manualDecisionTimeoutMs / 60000) },
       dedupKey: workflowId,
     });
-    answered = await condition(ctx.hasDecision, timings.manualAbortAfterMs - timings.manualDecisionTimeoutMs);
+    answered = await condition(hasDecision, timings.manualAbortAfterMs - timings.manualDecisionTimeoutMs);
   }
+  ctx.decisions.waiting = false;
   const decision = answered ? ctx.takeDecision() : undefined;
   if (!decision) return { kind: 'aborted', why: `no decision within ${Math.round(timings.manualAbortAfterMs / 60000)} min` };
   if (decision.action === 'abort') return { kind: 'aborted', why: `aborted by ${decision.operator}` };

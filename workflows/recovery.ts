@@ -9,18 +9,21 @@
  * 'escalated' when the strategies ran out (MAX_STRATEGY_ROUNDS) and the
  * incident was paged to on-call.
  *
- * Query `recoveryProgress`; signal `operatorDecision` ({ action, operator, note }).
+ * Query `recoveryProgress`; Update `decide` ({ action, operator, note }), refused when it
+ * cannot apply now and answered with the strategy that follows; the signal
+ * `operatorDecision` takes the same decision for older callers.
  */
 import { invalidInput } from '../config/failures';
 import { executeChild, setHandler, workflowInfo } from '@temporalio/workflow';
+import { installDecisionHandlers, type DecisionBox } from './operator-decisions';
+import { failureMessageOf } from './failure-classification';
 import { activityProxies } from './activity-options';
 import { raiseAlert } from './alerting';
 import { utcDay } from '../config/calendar';
-import { failureMessageOf } from './failure-classification';
 import { ACODE_STREAM_NAMES } from '../config/pipelines';
-import { parseOperatorDecision, parseRecoveryInput, type OperatorDecision, type RecoveryInput } from './inputs';
-import { operatorDecisionSignal, recoveryProgressQuery } from './messages';
-import { hasBackupSource, needsBackup, severityForRecoveryStart, strategyFor, type RecoveryStrategy } from './policy';
+import { parseRecoveryInput, type OperatorDecision, type RecoveryInput } from './inputs';
+import { recoveryProgressQuery } from './messages';
+import { severityForRecoveryStart, strategyFor, type RecoveryStrategy } from './policy';
 import { RecoveryTracker, type RecoveryOutcome, type RecoveryStep } from './recovery-progress';
 import {
   fullBackupRestore,
@@ -52,35 +55,20 @@ export async function recovery(input: RecoveryInput): Promise<RecoveryResult> {
   const proxies = activityProxies(params.timings);
   const initial = strategyFor(failureType, system);
   const tracker = new RecoveryTracker({ system, failureType, date, strategy: initial }, () => new Date());
-  let pending: OperatorDecision | undefined;
+  const decisions: DecisionBox = { waiting: false };
   let syncNumber = 0;
 
   setHandler(recoveryProgressQuery, () => tracker.snapshot());
-  setHandler(operatorDecisionSignal, (raw) => {
-    let decision: OperatorDecision;
-    try {
-      decision = parseOperatorDecision(raw);
-    } catch (err) {
-      tracker.record('decision_refused', failureMessageOf(err));
-      return;
-    }
-    const wanted = decision.action === 'use_backup' ? 'use_backup_immediately' : decision.action === 'restore' ? 'full_backup_restore' : undefined;
-    if (wanted && needsBackup(wanted) && !hasBackupSource(system)) {
-      tracker.refuse(decision, `${system} has no backup source`);
-      return;
-    }
-    pending = decision;
-    tracker.decide(decision);
-  });
+  installDecisionHandlers(system, tracker, decisions);
 
   const ctx: RecoveryContext = {
     params,
     proxies,
     tracker,
-    hasDecision: () => pending !== undefined,
+    decisions,
     takeDecision: () => {
-      const decision = pending;
-      pending = undefined;
+      const decision = decisions.pending;
+      decisions.pending = undefined;
       return decision;
     },
     nextSyncNumber: () => ++syncNumber,
