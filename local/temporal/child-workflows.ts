@@ -52,7 +52,8 @@ export class ChildWorkflows {
   /** A run closed: tell its parent, apply the parent close policy to its own children. */
   runClosed(run: WorkflowRun): void {
     const close = run.closeEvent();
-    if (close && run.parent && Number(close.eventType) !== ET.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW) {
+    // A run that continues (continue-as-new, retry, cron) tells its parent nothing: the chain goes on.
+    if (close && run.parent && !run.newExecutionRunId) {
       this.notifyParent(run, close);
     }
     for (const child of run.children.values()) {

@@ -8,6 +8,8 @@ import { ChildWorkflows } from './child-workflows';
 import { QueryDispatcher } from './queries';
 import { enums, toTimestamp, type temporal } from './proto';
 import { notFound } from './errors';
+import { randomUUID } from 'node:crypto';
+import { closeRun, type ChainedRun, type ChainHost, type RunClose } from './run-chain';
 import { SearchAttributeRegistry } from './search-attributes';
 
 const ET = enums.EventType;
@@ -19,7 +21,7 @@ type StartRequest = temporal.api.workflowservice.v1.IStartWorkflowExecutionReque
 export const LONG_POLL_MS = 60_000;
 
 /** In-memory state of one namespace: runs, task queues, the clock. */
-export class Engine implements CommandHost {
+export class Engine implements CommandHost, ChainHost {
   readonly runs = new Map<string, WorkflowRun>();
   private current = new Map<string, string>();
   private startRequestIds = new Map<string, string>();
@@ -226,6 +228,35 @@ export class Engine implements CommandHost {
   deliverUpdates(run: WorkflowRun): void {
     if (run.wft.state === 'none') run.scheduleWorkflowTask(true);
     this.changed();
+  }
+
+  /** Completion, failure or timeout of a run: retried or continued by cron when the run says so. */
+  closeRun(run: WorkflowRun, close: RunClose): void {
+    closeRun(this, run, close, randomUUID());
+  }
+
+  timeOut(run: WorkflowRun): void {
+    this.closeRun(run, { kind: 'timed_out' });
+  }
+
+  startChainedRun(run: WorkflowRun, next: ChainedRun): WorkflowRun {
+    const started = run.events[0]?.workflowExecutionStartedEventAttributes ?? {};
+    const req: StartRequest = {
+      namespace: run.namespace, workflowId: run.workflowId, workflowType: started.workflowType, taskQueue: { name: run.taskQueue },
+      input: started.input, workflowExecutionTimeout: started.workflowExecutionTimeout, workflowRunTimeout: started.workflowRunTimeout,
+      workflowTaskTimeout: started.workflowTaskTimeout, header: started.header, memo: run.memo, searchAttributes: run.searchAttributes,
+      retryPolicy: started.retryPolicy, cronSchedule: started.cronSchedule,
+    };
+    const created = createRun(this, this.namespace, req, {
+      runId: next.newRunId, parent: run.parent, continuedFrom: run, initiator: next.initiator, firstExecutionRunId: run.firstExecutionRunId,
+      expirationTime: run.expirationTime, attempt: next.attempt, firstTaskBackoffMs: next.backoffMs, deferFirstTask: true,
+      lastCompletionResult: next.lastCompletionResult, continuedFailure: next.continuedFailure,
+    }, '');
+    this.runs.set(created.runId, created);
+    this.current.set(created.workflowId, created.runId);
+    if (next.backoffMs <= 0) created.scheduleWorkflowTask();
+    this.changed();
+    return created;
   }
 
   requestCancel(run: WorkflowRun, attrs: object): void {

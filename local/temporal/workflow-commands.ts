@@ -3,6 +3,7 @@ import { durationMs, enums, type temporal } from './proto';
 import type { WorkflowRun } from './workflow-run';
 import { invalidArgument } from './errors';
 import type { UpdateMessages } from './update-protocol';
+import type { RunClose } from './run-chain';
 import { mergeSearchAttributes } from './search-attribute-values';
 
 const ET = enums.EventType;
@@ -17,6 +18,7 @@ export interface CommandHost extends ActivityHost {
   cancelExternal(run: WorkflowRun, initiatedEventId: number, attrs: temporal.api.command.v1.IRequestCancelExternalWorkflowExecutionCommandAttributes): void;
   continueAsNew(run: WorkflowRun, attrs: temporal.api.command.v1.IContinueAsNewWorkflowExecutionCommandAttributes, completedEventId: number): void;
   runTimeoutMs(run: WorkflowRun): number | undefined;
+  closeRun(run: WorkflowRun, close: RunClose): void;
 }
 
 const CLOSE_COMMANDS = new Set<number>([
@@ -72,16 +74,10 @@ export function applyCommands(host: CommandHost, run: WorkflowRun, commands: Com
         cancelTimer(run, c.cancelTimerCommandAttributes?.timerId ?? '', completedEventId, identity);
         break;
       case CT.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
-        run.close(ET.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, {
-          result: c.completeWorkflowExecutionCommandAttributes?.result, workflowTaskCompletedEventId: completedEventId,
-        }, WS.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+        host.closeRun(run, { kind: 'completed', result: c.completeWorkflowExecutionCommandAttributes?.result, completedEventId });
         break;
       case CT.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
-        run.close(ET.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, {
-          failure: c.failWorkflowExecutionCommandAttributes?.failure,
-          retryState: enums.RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET,
-          workflowTaskCompletedEventId: completedEventId,
-        }, WS.WORKFLOW_EXECUTION_STATUS_FAILED);
+        host.closeRun(run, { kind: 'failed', failure: c.failWorkflowExecutionCommandAttributes?.failure, completedEventId });
         break;
       case CT.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
         run.close(ET.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, {

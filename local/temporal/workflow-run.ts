@@ -14,6 +14,8 @@ export interface RunHost {
   enqueueWorkflowTask(run: WorkflowRun): void;
   dispatchWaitingQueries(run: WorkflowRun): void;
   runClosed(run: WorkflowRun): void;
+  /** The run's timeout passed: close it (retried or continued by cron when it says so). */
+  timeOut(run: WorkflowRun): void;
   changed(): void;
 }
 
@@ -69,7 +71,7 @@ export class WorkflowRun {
   executionTimeoutMs?: number;
   runTimeoutMs?: number;
   expirationTime?: number;
-  /** The run that continued this one, once closed by continue-as-new. */
+  /** The run that continued this one (continue-as-new, retry, cron), once closed. */
   newExecutionRunId?: string;
 
   constructor(
@@ -235,8 +237,9 @@ export class WorkflowRun {
     this.host.changed();
   }
 
-  /** Writes the close event and releases everything pending. */
-  close(type: number, attributes: object, status: Status): number {
+  /** Writes the close event and releases everything pending; `newExecutionRunId` names the run that continues the chain. */
+  close(type: number, attributes: object, status: Status, newExecutionRunId?: string): number {
+    if (newExecutionRunId) this.newExecutionRunId = newExecutionRunId;
     if (this.wft.state === 'started') {
       this.wft.timeout?.cancel();
     }

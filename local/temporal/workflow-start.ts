@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { nextCronTime } from './run-chain';
 import { ServiceError, alreadyExists, invalidArgument } from './errors';
-import { durationMs, enums, toDuration, toTimestamp, type temporal } from './proto';
+import { durationMs, enums, toDuration, toTimestamp, type Failure, type Payloads, type temporal } from './proto';
 import type { ParentInfo, RunHost } from './workflow-run';
 import { WorkflowRun } from './workflow-run';
 import { status } from '@grpc/grpc-js';
@@ -22,6 +23,14 @@ export interface RunOrigin {
   expirationTime?: number;
   /** The caller schedules the first workflow task itself. */
   deferFirstTask?: boolean;
+  /** The run id chosen beforehand (the close event of the run before names it). */
+  runId?: string;
+  /** The attempt of a run retried under the workflow's retry policy. */
+  attempt?: number;
+  /** The first workflow task waits this long (retry backoff, next cron time). */
+  firstTaskBackoffMs?: number;
+  lastCompletionResult?: Payloads | null;
+  continuedFailure?: Failure | null;
   /** Runs on the new run before its first workflow task is offered (update-with-start admits its update here). */
   beforeFirstTask?: (run: WorkflowRun) => void;
 }
@@ -72,7 +81,9 @@ function workflowAlreadyStarted(req: StartRequest, current: WorkflowRun): Servic
 
 /** Creates the run and writes WorkflowExecutionStarted and its first workflow task. */
 export function createRun(host: RunHost, namespace: string, req: StartRequest, origin: RunOrigin, identity: string): WorkflowRun {
-  const runId = randomUUID();
+  const runId = origin.runId ?? randomUUID();
+  // A new cron workflow's first task waits for the first cron time (refused here when the cron does not parse).
+  const backoffMs = origin.firstTaskBackoffMs ?? (req.cronSchedule ? nextCronTime(req.cronSchedule, host.now()) - host.now() : 0);
   const taskTimeoutMs = Math.min(durationMs(req.workflowTaskTimeout) ?? DEFAULT_TASK_TIMEOUT_MS, MAX_TASK_TIMEOUT_MS);
   const firstExecutionRunId = origin.firstExecutionRunId ?? runId;
   const run = new WorkflowRun(
@@ -98,7 +109,10 @@ export function createRun(host: RunHost, namespace: string, req: StartRequest, o
     firstExecutionRunId,
     continuedExecutionRunId: origin.continuedFrom?.runId,
     initiator: origin.initiator,
-    attempt: 1,
+    attempt: origin.attempt ?? 1,
+    firstWorkflowTaskBackoff: backoffMs > 0 ? toDuration(backoffMs) : undefined,
+    lastCompletionResult: origin.lastCompletionResult ?? undefined,
+    continuedFailure: origin.continuedFailure ?? undefined,
     header: req.header,
     memo: req.memo,
     searchAttributes: req.searchAttributes,
@@ -114,11 +128,11 @@ export function createRun(host: RunHost, namespace: string, req: StartRequest, o
   const deadlines = [runTimeoutMs !== undefined ? run.startTime + runTimeoutMs : undefined, expirationTime].filter((t): t is number => t !== undefined);
   if (deadlines.length > 0) {
     run.alarmAt(Math.min(...deadlines), () => {
-      if (!run.isOpen) return;
-      run.close(ET.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT, { retryState: enums.RetryState.RETRY_STATE_TIMEOUT }, WS.WORKFLOW_EXECUTION_STATUS_TIMED_OUT);
+      if (run.isOpen) host.timeOut(run);
     });
   }
   origin.beforeFirstTask?.(run);
-  if (!origin.deferFirstTask) run.scheduleWorkflowTask();
+  if (backoffMs > 0) run.alarmAt(run.startTime + backoffMs, () => run.scheduleWorkflowTask());
+  else if (!origin.deferFirstTask) run.scheduleWorkflowTask();
   return run;
 }
