@@ -28,6 +28,8 @@ export interface LocalTemporalOptions {
    * awaits a result); 'unlocked': the test server started with --enable-time-skipping.
    */
   timeSkipping?: TimeSkipping;
+  /** Told of every call answered UNIMPLEMENTED, as `Service/Method`. */
+  onUnimplemented?: (method: string) => void;
   /**
    * Custom search attributes registered at start, as the dev server's `--search-attribute Name=Type`
    * (see search-attribute-args.ts): `{ CustomerId: 'Keyword' }` or the SDK's `[{ name, type: 'KEYWORD' }]`.
@@ -76,10 +78,14 @@ function toStatus(err: unknown, rpcName: string): Partial<grpc.StatusObject> {
   return { code: grpc.status.INTERNAL, details: `${rpcName}: ${message}` };
 }
 
-function unaryHandler(service: string, rpcName: string, rpc: Rpc | undefined): grpc.handleUnaryCall<object, object> {
+/** Told of every call answered UNIMPLEMENTED (`Service/Method`). */
+type UnimplementedListener = (method: string) => void;
+
+function unaryHandler(service: string, rpcName: string, rpc: Rpc | undefined, onUnimplemented?: UnimplementedListener): grpc.handleUnaryCall<object, object> {
   const shortService = service.slice(service.lastIndexOf('.') + 1);
   return (call, callback) => {
     if (!rpc) {
+      onUnimplemented?.(`${shortService}/${rpcName}`);
       callback({ code: grpc.status.UNIMPLEMENTED, details: `${shortService}/${rpcName} is not implemented by the local Temporal service` });
       return;
     }
@@ -95,13 +101,13 @@ function unaryHandler(service: string, rpcName: string, rpc: Rpc | undefined): g
 }
 
 /** Registers every method of a proto service; those without an implementation answer UNIMPLEMENTED. */
-function addService(server: grpc.Server, spec: ServiceSpec): void {
+function addService(server: grpc.Server, spec: ServiceSpec, onUnimplemented?: UnimplementedListener): void {
   const service = (protoRoot as unknown as { lookupService(n: string): { methods: Record<string, Method> } }).lookupService(`.${spec.name}`);
   const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
   const handlers: grpc.UntypedServiceImplementation = {};
   for (const [name, method] of Object.entries(service.methods)) {
     definition[name] = methodDefinition(spec.name, method, name);
-    handlers[name] = unaryHandler(spec.name, name, spec.rpcs[name]);
+    handlers[name] = unaryHandler(spec.name, name, spec.rpcs[name], onUnimplemented);
   }
   server.addService(definition, handlers);
 }
@@ -129,9 +135,9 @@ export async function startLocalTemporal(options: LocalTemporalOptions = {}): Pr
   if (Object.keys(initialSearchAttributes).length > 0) engine.searchAttributes.add(initialSearchAttributes);
   const rpcs: Record<string, Rpc> = { ...systemRpcs(engine), ...clientRpcs(engine), ...workerRpcs(engine), ...scheduleRpcs(engine), ...updateRpcs(engine) };
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024, 'grpc.max_send_message_length': 128 * 1024 * 1024 });
-  addService(server, { name: WORKFLOW_SERVICE, rpcs });
-  addService(server, { name: TEST_SERVICE, rpcs: clock.timeSkipping ? testRpcs(clock) : {} });
-  addService(server, { name: OPERATOR_SERVICE, rpcs: operatorRpcs(engine.searchAttributes) });
+  addService(server, { name: WORKFLOW_SERVICE, rpcs }, options.onUnimplemented);
+  addService(server, { name: TEST_SERVICE, rpcs: clock.timeSkipping ? testRpcs(clock) : {} }, options.onUnimplemented);
+  addService(server, { name: OPERATOR_SERVICE, rpcs: operatorRpcs(engine.searchAttributes) }, options.onUnimplemented);
   healthService(server);
   const host = options.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) =>
