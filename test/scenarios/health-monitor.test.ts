@@ -43,10 +43,12 @@ test('failover after exactly 3 failed primary checks, recovery on the backup, sw
     expect(seen.every((s) => s.failovers === 0 && s.activeConnection === 'primary' && s.lastFailover === null)).toBe(true);
     expect(seen[2].lastChecks.find((c) => c.name === 'primary_connectivity')?.level).toBe('critical');
 
-    const failedOver = await pollUntil('the failover', async () => {
-      const state = await monitor.query(healthStateQuery);
-      return state.failovers === 1 ? state : undefined;
-    });
+    const failedOver = await stack.skipTimeUntil(
+      pollUntil('the failover', async () => {
+        const state = await monitor.query(healthStateQuery);
+        return state.failovers === 1 ? state : undefined;
+      }),
+    );
     expect(failedOver.activeConnection).toBe('backup');
     expect(failedOver.lastFailover?.failureType).toBe('primary_db_down');
     expect(failedOver.lastFailover?.reasons).toEqual(['3 consecutive primary failures']);
@@ -67,10 +69,13 @@ test('failover after exactly 3 failed primary checks, recovery on the backup, sw
 
     await stack.pair.startPrimary();
     primaryDown = false;
-    const back = await pollUntil('the switch-back', async () => {
-      const state = await monitor.query(healthStateQuery);
-      return state.switchBacks === 1 ? state : undefined;
-    }, 30_000);
+    // The primary is probed every 10 min on the backup: time skips while the test waits.
+    const back = await stack.skipTimeUntil(
+      pollUntil('the switch-back', async () => {
+        const state = await monitor.query(healthStateQuery);
+        return state.switchBacks === 1 ? state : undefined;
+      }, 30_000),
+    );
     expect(back.activeConnection).toBe('primary');
     expect(back.failovers).toBe(1);
     expect(connectionStatus(stack, 'primary')).toBe('active');

@@ -38,11 +38,14 @@ async function stop(monitor: WorkflowHandle): Promise<void> {
 const isPrimaryProbe = (input: { role?: string }) => input.role === 'primary';
 const primaryProbes = () => stack.calls.filter((c) => c.name === 'checkSourceConnectivity' && isPrimaryProbe(c.input as { role?: string })).length;
 const state = (monitor: WorkflowHandle) => monitor.query(healthStateQuery) as Promise<HealthState>;
+/** Reads the monitor's state until `done`, letting time skip meanwhile (its cycles are minutes apart). */
 const stateWhen = (monitor: WorkflowHandle, what: string, done: (s: HealthState) => boolean) =>
-  pollUntil(what, async () => {
-    const s = await state(monitor);
-    return done(s) ? s : undefined;
-  });
+  stack.skipTimeUntil(
+    pollUntil(what, async () => {
+      const s = await state(monitor);
+      return done(s) ? s : undefined;
+    }),
+  );
 
 test('healthy cycles run every check; pause holds them, checkNow runs one while paused, resume goes on across continue-as-new', async () => {
   const monitor = await startMonitor(3);
