@@ -214,3 +214,12 @@ export function sourceEndpoints(config: EnvConfig): SourceEndpoints {
 export function bucketNames(config: EnvConfig): Record<BucketRole, string> {
   return { bronze: config.S3_BUCKET_BRONZE, backup: config.S3_BUCKET_BACKUP, quarantine: config.S3_BUCKET_QUARANTINE };
 }
+
+/** Where the Airbyte activities find the server and its connections (the credentials are read by the activities themselves). */
+export function airbyteSettings(config: EnvConfig): { baseUrl: string; workspaceId?: string; connections: Record<string, string> } {
+  return {
+    baseUrl: config.AIRBYTE_URL ?? 'http://localhost:8001',
+    ...(config.AIRBYTE_WORKSPACE_ID ? { workspaceId: config.AIRBYTE_WORKSPACE_ID } : {}),
+    connections: config.AIRBYTE_CONNECTION_IDS,
+  };
+}
