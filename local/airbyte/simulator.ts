@@ -41,7 +41,7 @@ export interface AirbyteSimulatorOptions {
   host?: string;
 }
 
-/** One request as the simulator saw it: the body sent and the answer given (no header, so no token, is kept). */
+/** One request as the simulator saw it: the body sent and the answer given (no header, secret or token is kept). */
 export interface SimulatedRequest {
   method: string;
   path: string;
@@ -203,9 +203,12 @@ export class AirbyteSimulator {
       const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       if (contentType !== 'application/json') throw unsupportedMediaType(path, contentType);
       const json = parseJson(await this.readBody(req));
-      record.body = json;
+      const secret = endpoint === 'applications/token';
+      record.body = secret ? { ...(json as object), client_secret: '[secret]' } : json;
       const body = readRequest(endpoint, json, this.strictJson);
-      this.answer(res, record, 200, route(this, endpoint, body));
+      const answer = route(this, endpoint, body);
+      this.answer(res, record, 200, answer);
+      if (secret) record.response = { access_token: '[token]' };
     } catch (error) {
       const answer = error instanceof AirbyteApiError ? error : uncaught((error as Error).message);
       const errorId = (answer.body as { errorId?: string } | undefined)?.errorId;
