@@ -78,6 +78,7 @@ export class AirbyteSimulator {
   /** Requests still to answer with an outage status before the API is back. */
   outageRequestsLeft = Infinity;
   private readonly strictJson: boolean;
+  private readonly holds: { paths: string[]; reach: (path: string) => void; released: Promise<void> }[] = [];
   private server: Server | undefined;
   url = '';
 
@@ -123,6 +124,19 @@ export class AirbyteSimulator {
   setApiDown(outage: ApiOutage | false, requests = Infinity): void {
     this.outage = outage || undefined;
     this.outageRequestsLeft = requests;
+  }
+
+  /**
+   * Holds the next request to one of `paths` before it is served, until released, so a test
+   * can order what happens meanwhile (a job ending, another starting) without timing.
+   */
+  holdNextRequest(paths: string[]): { reached: Promise<string>; release(): void } {
+    let reach!: (path: string) => void;
+    let release!: () => void;
+    const reached = new Promise<string>((resolve) => (reach = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.holds.push({ paths, reach, released });
+    return { reached, release };
   }
 
   expireTokens(): void {
@@ -196,6 +210,12 @@ export class AirbyteSimulator {
       if (path === HEALTH_PATH && method === 'GET') return this.answer(res, record, 200, { available: true });
       const endpoint = path.startsWith(API_PREFIX) ? path.slice(API_PREFIX.length) : '';
       if (method !== 'POST' || !isEndpoint(endpoint)) throw unknownEndpoint(method, path);
+      const held = this.holds.findIndex((h) => h.paths.includes(path));
+      if (held >= 0) {
+        const [hold] = this.holds.splice(held, 1);
+        hold.reach(path);
+        await hold.released;
+      }
       if (endpoint !== 'applications/token' && !this.auth.accepts(req.headers.authorization)) {
         this.auth.refusals.push(path);
         throw this.auth.mode === 'basic' ? basicAuthRequired() : unauthorized();
