@@ -22,7 +22,7 @@ export interface SyncStats {
 export type RunSync = (connection: ConnectionIdentity, signal: AbortSignal) => Promise<SyncStats>;
 
 export type JobFault =
-  | { kind: 'fail'; message: string }
+  | { kind: 'fail'; message: string; withoutSummary?: boolean }
   | { kind: 'failFirstAttempt'; message: string }
   | { kind: 'hang' }
   | { kind: 'queue' };
@@ -67,7 +67,11 @@ export class JobBoard {
   private nextId = 1;
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly runSync: RunSync) {}
+  constructor(
+    private readonly runSync: RunSync,
+    /** structured: LogEvents (Airbyte 1.x); formatted: LogRead lines (older servers). */
+    private readonly logFormat: 'structured' | 'formatted' = 'structured',
+  ) {}
 
   /** The next job started takes this fault. Faults queue up in order. */
   injectFault(fault: JobFault): void {
@@ -124,13 +128,15 @@ export class JobBoard {
     return {
       job: read,
       attempts: job.attempts.map((a) =>
-        view === 'logs'
-          ? {
-              attempt: structuredClone(a.read),
-              logType: 'structured' as const,
-              logs: { events: a.logLines.map((line) => ({ timestamp: Date.now(), message: line, level: line.startsWith('replication failed') ? 'error' : 'info', logSource: 'platform' })), version: '1' },
-            }
-          : { attempt: structuredClone(a.read) },
+        view === 'without_logs'
+          ? { attempt: structuredClone(a.read) }
+          : this.logFormat === 'formatted'
+            ? { attempt: structuredClone(a.read), logType: 'formatted' as const, logs: { logLines: [...a.logLines] } }
+            : {
+                attempt: structuredClone(a.read),
+                logType: 'structured' as const,
+                logs: { events: a.logLines.map((line) => ({ timestamp: Date.now(), message: line, level: line.startsWith('replication failed') ? 'error' : 'info', logSource: 'platform' })), version: '1' },
+              },
       ),
     };
   }
@@ -212,7 +218,8 @@ export class JobBoard {
         } catch (error) {
           if (TERMINAL.has(job.read.status)) return;
           attempt.logLines.push(`replication failed: ${message(error)}`);
-          this.endAttempt(attempt, 'failed', { failureOrigin: 'source', failureType: 'system_error', externalMessage: message(error), retryable: true, timestamp: Date.now() });
+          const summary = !(fault?.kind === 'fail' && fault.withoutSummary);
+          this.endAttempt(attempt, 'failed', summary ? { failureOrigin: 'source', failureType: 'system_error', externalMessage: message(error), retryable: true, timestamp: Date.now() } : undefined);
           this.setStatus(job, n + 1 < SYNC_JOB_MAX_ATTEMPTS ? 'incomplete' : 'failed');
         }
       }

@@ -35,6 +35,8 @@ export interface AirbyteSimulatorOptions {
   auth?: SimulatedAuthConfig;
   /** The workspace's id (a demo stack's worker is configured with it); random by default. */
   workspaceId?: string;
+  /** How jobs/get answers logs: structured LogEvents (default, Airbyte 1.x) or formatted LogRead lines. */
+  logFormat?: 'structured' | 'formatted';
   /** Unknown properties refused on connections/* (EnableStrictJsonDeserialization on); default true. */
   strictJson?: boolean;
   port?: number;
@@ -84,7 +86,7 @@ export class AirbyteSimulator {
 
   constructor(options: AirbyteSimulatorOptions) {
     this.registry = new ConnectionRegistry(options.connections ?? defaultSimulatedConnections(), options.workspaceId);
-    this.jobs = new JobBoard(options.runSync);
+    this.jobs = new JobBoard(options.runSync, options.logFormat);
     this.auth = new SimulatedAuth(options.auth ?? { mode: 'none' });
     this.strictJson = options.strictJson ?? true;
   }
@@ -96,9 +98,9 @@ export class AirbyteSimulator {
     return this.url;
   }
 
-  /** Every attempt of the next job fails with this message (the job ends failed after its attempts). */
-  failNextJob(message = 'Source MySQL: Communications link failure'): void {
-    this.jobs.injectFault({ kind: 'fail', message });
+  /** Every attempt of the next job fails with this message (the job ends failed after its attempts); withoutSummary: no failureSummary recorded, the message only in the logs. */
+  failNextJob(message = 'Source MySQL: Communications link failure', options: { withoutSummary?: boolean } = {}): void {
+    this.jobs.injectFault({ kind: 'fail', message, ...options });
   }
 
   /** The next job's first attempt fails with this message; its second attempt runs the sync. */

@@ -138,3 +138,13 @@ test('credentials from the environment: one pair, both halves', () => {
     }
   }
 });
+
+test.each(['structured', 'formatted'] as const)('a failed job without a failure summary: its message read from the %s logs, fetched once', async (logFormat) => {
+  sim = await startAirbyteSimulator({ runSync: new ScriptedSync().runSync, logFormat });
+  const airbyte = createAirbyteActivities({ baseUrl: sim.url, workspaceId: sim.registry.workspace.workspaceId });
+  sim.failNextJob('Destination S3: Access Denied', { withoutSummary: true });
+  const { jobId } = await airbyte.triggerAirbyteSync({ connectionName: PRIMARY });
+  const failure = await applicationFailureOf(airbyte.waitForAirbyteJob({ jobId, pollIntervalMs: 10, timeoutMs: 20_000 }));
+  expect(failure.message).toBe(`Airbyte job ${jobId} failed (3 attempt(s)): no failure summary; last log line: replication failed: Destination S3: Access Denied`);
+  expect(sim.requests.filter((r) => r.path === '/api/v1/jobs/get').map((r) => r.body)).toEqual([{ id: jobId }]);
+});
