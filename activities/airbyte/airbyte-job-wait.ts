@@ -8,7 +8,8 @@
  *   cancelled → final failure (someone else cancelled it).
  *
  * An outage of the API (unreachable, 502/503/504, 429) is waited out until the
- * deadline; an expired token is refreshed by the client. On timeout the job is
+ * deadline, up to 3 server errors (500) in a row too; an expired token is
+ * refreshed by the client. On timeout the job is
  * cancelled (only if it is still its connection's current job) and the wait
  * fails for good; when the activity is cancelled the same cancel runs and the
  * cancellation is rethrown. The start time travels in the heartbeat details,
@@ -17,7 +18,7 @@
 import { asyncLocalStorage, type Context } from '@temporalio/activity';
 import { failure, invalidInput } from '../../config/failures';
 import type { AirbyteJobResult, AirbyteJobStatus } from '../types';
-import { isOutage, type AirbyteClient } from './airbyte-client';
+import { httpStatusOf, isOutage, type AirbyteClient } from './airbyte-client';
 import { cancelJobSafely, jobFailed, jobResult, type CancelOutcome } from './airbyte-jobs';
 
 /** What each heartbeat carries. */
@@ -53,6 +54,12 @@ function resumedStart(ctx: Context | undefined, jobId: number): number | undefin
 const pause = (ms: number, ctx: Context | undefined) =>
   ctx ? ctx.sleep(ms) : new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A 500 may be a passing server error or a permanent one (an unknown job id answers 500):
+ * this many in a row are waited out, the next one ends the wait.
+ */
+export const SERVER_ERRORS_WAITED_OUT = 3;
+
 function describeCancel(outcome: CancelOutcome): string {
   return outcome.cancelled ? 'the job was cancelled' : `the job was not cancelled: ${outcome.reason}`;
 }
@@ -66,6 +73,7 @@ export async function waitForJob(client: AirbyteClient, input: JobWaitInput): Pr
   const deadline = startedAtMs + timeoutMs;
   const progress: JobWaitProgress = { jobId, status: 'pending', attempts: 0, startedAtMs, polls: 0 };
   let lastOutage = '';
+  let serverErrors = 0;
   try {
     for (;;) {
       progress.polls += 1;
@@ -74,6 +82,7 @@ export async function waitForJob(client: AirbyteClient, input: JobWaitInput): Pr
         progress.status = info.job.status;
         progress.attempts = info.attempts.length;
         delete progress.outagePolls;
+        serverErrors = 0;
         ctx?.heartbeat({ ...progress });
         if (progress.status === 'succeeded') return jobResult(info);
         if (progress.status === 'failed') throw await jobFailed(client, info, signal);
@@ -81,7 +90,9 @@ export async function waitForJob(client: AirbyteClient, input: JobWaitInput): Pr
           throw failure('airbyte_failure', `Airbyte job ${jobId} was cancelled outside this wait (${info.attempts.length} attempt(s))`, { final: true });
         }
       } catch (error) {
-        if (signal?.aborted || !isOutage(error)) throw error;
+        if (signal?.aborted) throw error;
+        const serverError = httpStatusOf(error) === 500 && ++serverErrors <= SERVER_ERRORS_WAITED_OUT;
+        if (!serverError && !isOutage(error)) throw error;
         // The API is down or overloaded: the job goes on without us; poll again until the deadline.
         progress.outagePolls = (progress.outagePolls ?? 0) + 1;
         lastOutage = (error as Error).message;

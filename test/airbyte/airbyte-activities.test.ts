@@ -137,6 +137,10 @@ test('a stale cancel leaves the connection\'s newer job running; a current one i
   await airbyte.cancelAirbyteJob({ jobId: newer.jobId });
   expect(sim.jobs.status(newer.jobId)).toBe('cancelled');
   expect(sent('jobs/cancel').map((r) => r.body)).toEqual([{ id: newer.jobId }]);
+  // A job the server does not know answers 500: a few are waited out, then the wait fails naming the errorId.
+  const lost = await failureOf(airbyte.waitForAirbyteJob({ jobId: 4242, pollIntervalMs: 10, timeoutMs: 20_000 }));
+  expect(lost.message).toMatch(/answered HTTP 500 to POST \/api\/v1\/jobs\/get_without_logs: .*\(errorId [0-9a-f-]{36}\)$/);
+  expect(sent('jobs/get_without_logs').filter((r) => (r.body as { id: number }).id === 4242)).toHaveLength(4);
   const unknown = await failureOf(airbyte.cancelAirbyteJob({ jobId: 4242 }));
   expect(unknown.message).toMatch(/answered HTTP 500 to POST \/api\/v1\/jobs\/get_light: no message .* \(errorId [0-9a-f-]{36}\)$/);
 });
