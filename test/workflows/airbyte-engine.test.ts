@@ -24,6 +24,8 @@ import { SHORT_TIMINGS, startStack, type Stack } from '../helpers/stack-env';
 import { ACODE_STREAM_NAMES, connectionStatus, expectAcodePartitionsMatchSource, resetAcodeConnections } from '../scenarios/scenario-checks';
 
 const PRIMARY = AIRBYTE_CONNECTIONS.acode.primary as string;
+/** Generous: a loaded 2-core machine runs a whole sync, validation and alerts in each test. */
+const TEST_TIMEOUT_MS = 240_000;
 const logs: string[] = [];
 const handles: WorkflowHandle[] = [];
 let stack: Stack;
@@ -54,7 +56,7 @@ async function activityResults(handle: WorkflowHandle, activity: string): Promis
 }
 
 /** Resolves with the index of the first request from index `from` on matching `match`, once the simulator served it (polled, no fixed sleep). */
-async function served(from: number, match: (r: Stack['airbyte']['requests'][number]) => boolean, timeoutMs = 60_000): Promise<number> {
+async function served(from: number, match: (r: Stack['airbyte']['requests'][number]) => boolean, timeoutMs = 180_000): Promise<number> {
   const until = Date.now() + timeoutMs;
   const find = () => stack.airbyte.requests.findIndex((r, i) => i >= from && match(r));
   while (find() < 0) {
@@ -83,14 +85,14 @@ test('a first attempt that fails and a second that succeeds: one job, the sync s
   const [job] = await activityResults(handle, 'waitForAirbyteJob');
   expect(job).toMatchObject({ status: 'succeeded', attempts: 2, rowsSynced: totalSourceRows() });
   expect(stack.airbyte.jobs.info(job.jobId).attempts.map((a) => a.attempt.status)).toEqual(['failed', 'succeeded']);
-});
+}, TEST_TIMEOUT_MS);
 
 test('a daily sync triggered while a sync of the connection runs adopts that job instead of starting another', async () => {
   const date = '2025-03-04';
   stack.setAirbyteDate(date);
   stack.airbyte.hangNextJob();
   const outside = stack.airbyte.jobs.start(stack.airbyte.connectionId(PRIMARY), stack.airbyte.registry.identity(stack.airbyte.connectionId(PRIMARY)));
-  await stack.airbyte.waitForJobStatus(outside.job.id, ['running']);
+  await stack.airbyte.waitForJobStatus(outside.job.id, ['running'], 120_000);
   const handle = await start('acodeDailySync', { date, engine: 'airbyte', timings: SHORT_TIMINGS }, acodeDailySyncId(date, 'primary'));
   await served(0, (r) => r.path === '/api/v1/jobs/get_without_logs' && (r.body as { id?: number })?.id === outside.job.id);
   expect(stack.airbyte.releaseJob(outside.job.id)).toBe(true);
@@ -100,7 +102,7 @@ test('a daily sync triggered while a sync of the connection runs adopts that job
   expect(await activityResults(handle, 'triggerAirbyteSync')).toEqual([{ jobId: outside.job.id }]);
   expect(jobsOfPrimary()[0].job.id).toBe(outside.job.id);
   expect(stack.airbyte.requests.filter((r) => r.path === '/api/v1/connections/sync').at(-1)?.status).toBe(409);
-});
+}, TEST_TIMEOUT_MS);
 
 test('failover to the backup switches the connections with patch updates only', async () => {
   const date = '2025-03-05';
@@ -123,7 +125,7 @@ test('failover to the backup switches the connections with patch updates only', 
   ]);
   expect(stack.airbyte.registry.catalogReplacements).toEqual([]);
   await expectAcodePartitionsMatchSource(stack, 'backup', date, 'backup');
-});
+}, TEST_TIMEOUT_MS);
 
 test('a wait that times out while its job ends and a newer one starts: the cancel leaves the newer job alone', async () => {
   const date = '2025-03-06';
@@ -142,7 +144,7 @@ test('a wait that times out while its job ends and a newer one starts: the cance
   await stack.airbyte.waitForJobStatus(stale, ['succeeded'], 120_000);
   stack.airbyte.hangNextJob();
   const newer = stack.airbyte.jobs.start(stack.airbyte.connectionId(PRIMARY), stack.airbyte.registry.identity(stack.airbyte.connectionId(PRIMARY))).job.id;
-  await stack.airbyte.waitForJobStatus(newer, ['running']);
+  await stack.airbyte.waitForJobStatus(newer, ['running'], 120_000);
   cancel.release();
 
   const failure = (await failureOf(handle.result())) as Error & { cause?: Error };
@@ -151,7 +153,7 @@ test('a wait that times out while its job ends and a newer one starts: the cance
   expect(stack.airbyte.jobs.status(newer)).toBe('running');
   expect(stack.airbyte.requests.filter((r) => r.path === '/api/v1/jobs/cancel')).toEqual([]);
   stack.airbyte.jobs.cancelAll();
-});
+}, TEST_TIMEOUT_MS);
 
 test('the token expires mid-wait: the next poll is refused, a fresh token is fetched once and the wait goes on', async () => {
   const date = '2025-03-07';
@@ -173,7 +175,7 @@ test('the token expires mid-wait: the next poll is refused, a fresh token is fet
   expect(stack.airbyte.auth.refusals.slice(refusals)).toEqual(['/api/v1/jobs/get_without_logs']);
   expect(stack.airbyte.auth.issued.length).toBe(issued + 1);
   expect(await activityResults(handle, 'waitForAirbyteJob')).toEqual([expect.objectContaining({ jobId: job, status: 'succeeded' })]);
-});
+}, TEST_TIMEOUT_MS);
 
 test('no secret or token in the logs, alerts or workflow histories of this file; every request and answer on the spec', async () => {
   const secrets = [stack.airbyteCredentials.clientSecret, ...stack.airbyte.auth.issued];
@@ -193,4 +195,4 @@ test('no secret or token in the logs, alerts or workflow histories of this file;
     }
   }
   expect(specConformance(stack.airbyte).problems).toEqual([]);
-});
+}, TEST_TIMEOUT_MS);
