@@ -169,12 +169,16 @@ export interface ReconcileActivities {
 }
 
 // ---------- airbyte ----------
-export type AirbyteJobStatus = 'pending' | 'running' | 'incomplete' | 'failed' | 'succeeded' | 'cancelled';
+export type AirbyteJobStatus = 'pending' | 'queued' | 'running' | 'incomplete' | 'failed' | 'succeeded' | 'cancelled';
+export type AirbyteConnectionStatus = 'active' | 'inactive' | 'deprecated' | 'locked';
 export interface AirbyteJobResult {
   jobId: number;
   status: AirbyteJobStatus;
+  /** The job's totals (its aggregatedStats: records and bytes committed). */
   rowsSynced: number;
   bytesSynced: number;
+  /** Attempts the job took (Airbyte retries a failed attempt within the same job). */
+  attempts?: number;
 }
 export interface AirbyteActivities {
   triggerAirbyteSync(input: { connectionName: string }): Promise<{ jobId: number }>;
@@ -182,7 +186,7 @@ export interface AirbyteActivities {
   waitForAirbyteJob(input: { jobId: number; pollIntervalMs: number; timeoutMs: number }): Promise<AirbyteJobResult>;
   cancelAirbyteJob(input: { jobId: number }): Promise<void>;
   setConnectionStatus(input: { connectionName: string; status: 'active' | 'inactive' }): Promise<void>;
-  getConnectionStatus(input: { connectionName: string }): Promise<'active' | 'inactive' | 'deprecated'>;
+  getConnectionStatus(input: { connectionName: string }): Promise<AirbyteConnectionStatus>;
   checkAirbyteHealth(): Promise<{ available: boolean }>;
 }
 

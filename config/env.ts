@@ -21,6 +21,18 @@ const systemList = z.string().transform((text, ctx): SystemName[] => {
   }
   return [...new Set(names)] as SystemName[];
 });
+const connectionIdList = z.string().transform((text, ctx): Record<string, string> => {
+  const ids: Record<string, string> = {};
+  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^([A-Za-z0-9_.-]+)=([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/.exec(pair);
+    if (!match) {
+      ctx.addIssue({ code: 'custom', message: `expected name=uuid pairs separated by commas, got ${JSON.stringify(pair.slice(0, 80))}` });
+      return z.NEVER;
+    }
+    ids[match[1]] = match[2].toLowerCase();
+  }
+  return ids;
+});
 const sslMode = z.enum(['disabled', 'preferred', 'required', 'verify-identity']);
 
 const schema = z.object({
@@ -51,6 +63,12 @@ const schema = z.object({
 
   SYNC_ENGINE: z.enum(['direct', 'airbyte']).default('direct'),
   AIRBYTE_URL: z.string().url().optional(),
+  /** The workspace whose connections/list finds connections by name (Airbyte 1.7 removed workspaces/list). */
+  AIRBYTE_WORKSPACE_ID: z.guid().optional(),
+  /** name=uuid pairs, comma-separated: connection ids that need no look-up. */
+  AIRBYTE_CONNECTION_IDS: connectionIdList.default({}),
+  // The Airbyte credentials (AIRBYTE_CLIENT_ID/AIRBYTE_CLIENT_SECRET or AIRBYTE_USERNAME/AIRBYTE_PASSWORD)
+  // are read by airbyteCredentials() only, on the activity side.
   SLACK_WEBHOOK_DATA_ENGINEERING: z.string().url().optional(),
   SLACK_WEBHOOK_ALERTS: z.string().url().optional(),
   PAGERDUTY_EVENTS_URL: z.string().url().default('https://events.pagerduty.com/v2/enqueue'),
@@ -127,6 +145,44 @@ export function alertIntakeToken(env: NodeJS.ProcessEnv = process.env): string |
   return token;
 }
 
+/** How the Airbyte client authenticates: an application's client credentials (bearer tokens), basic auth, or nothing. */
+export type AirbyteCredentials =
+  | { kind: 'client_credentials'; clientId: string; clientSecret: string }
+  | { kind: 'basic'; username: string; password: string }
+  | { kind: 'none' };
+
+/**
+ * The Airbyte credentials from AIRBYTE_CLIENT_ID + AIRBYTE_CLIENT_SECRET (Airbyte
+ * 1.x applications) or AIRBYTE_USERNAME + AIRBYTE_PASSWORD (a deployment behind
+ * basic auth); none when neither pair is set. Read on the activity side only; a
+ * problem is one line naming the variables, never a value.
+ */
+export function airbyteCredentials(env: NodeJS.ProcessEnv = process.env): AirbyteCredentials {
+  const given = (name: string) => (env[name]?.trim() ? env[name]!.trim() : undefined);
+  const clientId = given('AIRBYTE_CLIENT_ID');
+  const clientSecret = given('AIRBYTE_CLIENT_SECRET');
+  const username = given('AIRBYTE_USERNAME');
+  const password = given('AIRBYTE_PASSWORD');
+  const app = clientId !== undefined || clientSecret !== undefined;
+  const basic = username !== undefined || password !== undefined;
+  if (app && basic) {
+    throw new Error('invalid configuration: AIRBYTE_CLIENT_ID/AIRBYTE_CLIENT_SECRET and AIRBYTE_USERNAME/AIRBYTE_PASSWORD: set one pair, not both');
+  }
+  if (app) {
+    if (clientId === undefined || clientSecret === undefined) {
+      throw new Error('invalid configuration: AIRBYTE_CLIENT_ID and AIRBYTE_CLIENT_SECRET: set both or neither');
+    }
+    return { kind: 'client_credentials', clientId, clientSecret };
+  }
+  if (basic) {
+    if (username === undefined || password === undefined) {
+      throw new Error('invalid configuration: AIRBYTE_USERNAME and AIRBYTE_PASSWORD: set both or neither');
+    }
+    return { kind: 'basic', username, password };
+  }
+  return { kind: 'none' };
+}
+
 /** True when no outside MySQL or S3 is configured: the main job then starts its embedded stack. */
 export function wantsEmbeddedStack(config: EnvConfig): boolean {
   return !config.ACODE_HOST && !config.RADAR_HOST && !config.S3_ENDPOINT;
@@ -157,4 +213,13 @@ export function sourceEndpoints(config: EnvConfig): SourceEndpoints {
 
 export function bucketNames(config: EnvConfig): Record<BucketRole, string> {
   return { bronze: config.S3_BUCKET_BRONZE, backup: config.S3_BUCKET_BACKUP, quarantine: config.S3_BUCKET_QUARANTINE };
+}
+
+/** Where the Airbyte activities find the server and its connections (the credentials are read by the activities themselves). */
+export function airbyteSettings(config: EnvConfig): { baseUrl: string; workspaceId?: string; connections: Record<string, string> } {
+  return {
+    baseUrl: config.AIRBYTE_URL ?? 'http://localhost:8001',
+    ...(config.AIRBYTE_WORKSPACE_ID ? { workspaceId: config.AIRBYTE_WORKSPACE_ID } : {}),
+    connections: config.AIRBYTE_CONNECTION_IDS,
+  };
 }

@@ -5,7 +5,7 @@
  * and (unless TEMPORAL_ADDRESS is set) the local Temporal service.
  * It returns the environment that points the worker at these pieces.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { startMariaDbPair, type MariaDbPair } from './mariadb/pair';
 import { ensureSampleData } from './sampledata/ensure-sample-data';
@@ -51,7 +51,9 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
 
     const sources = createMysqlSources(pair.endpoints);
     stops.push(() => sources.close());
-    const airbyte = await startDirectAirbyteSimulator({ sources, s3: s3.client(), buckets: { ...BUCKETS } });
+    // The simulator asks for an application's client credentials, as Airbyte 1.x does; the worker reads them from the environment.
+    const airbyteClient = { clientId: randomUUID(), clientSecret: randomBytes(24).toString('base64url') };
+    const airbyte = await startDirectAirbyteSimulator({ sources, s3: s3.client(), buckets: { ...BUCKETS }, auth: { mode: 'client_credentials', ...airbyteClient } });
     stops.push(() => airbyte.close());
 
     const slack = await startSlackReceiver();
@@ -73,6 +75,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       S3_ENDPOINT: s3.endpoint,
       S3_SSE: 'none',
       AIRBYTE_URL: airbyte.url,
+      AIRBYTE_WORKSPACE_ID: airbyte.registry.workspace.workspaceId,
       SLACK_WEBHOOK_DATA_ENGINEERING: slack.webhookUrl('data-engineering'),
       SLACK_WEBHOOK_ALERTS: slack.webhookUrl('alerts'),
       PAGERDUTY_EVENTS_URL: pagerDuty.enqueueUrl,
@@ -83,6 +86,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
       PAGERDUTY_ROUTING_KEY: randomBytes(16).toString('hex'),
+      AIRBYTE_CLIENT_ID: airbyteClient.clientId,
+      AIRBYTE_CLIENT_SECRET: airbyteClient.clientSecret,
     });
     if (options.temporal) {
       const temporal = await startLocalTemporal({ port: 0 });

@@ -8,7 +8,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Activities, Alert, AlertDelivery } from '../activities/types';
 import { createMysqlSources, type MysqlSources } from '../activities/mysql/mysql-sources';
 import { applyServerSideEncryption } from '../activities/s3/s3-encryption';
-import { bucketNames, sourceEndpoints, type EnvConfig } from '../config/env';
+import { airbyteSettings, bucketNames, sourceEndpoints, type EnvConfig } from '../config/env';
 import { createActivities } from './activities';
 import { BUNDLE_PATH, WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from './bundle';
 import { activityMetricsInterceptor } from './activity-metrics-interceptor';
@@ -48,7 +48,7 @@ export function buildActivities(config: EnvConfig, sources: MysqlSources, log: (
     sources,
     s3: s3ClientFor(config),
     buckets: bucketNames(config),
-    airbyte: { baseUrl: config.AIRBYTE_URL ?? 'http://localhost:8001' },
+    airbyte: airbyteSettings(config),
     alerts: {
       slackWebhooks: {
         dataEngineering: config.SLACK_WEBHOOK_DATA_ENGINEERING ?? '',

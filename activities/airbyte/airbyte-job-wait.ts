@@ -1,36 +1,35 @@
 /**
- * Waits for an Airbyte job: polls jobs/get, heartbeats each status, ends on a
- * terminal status. On timeout it cancels the job and fails for good; when the
- * activity is cancelled it cancels the job and rethrows the cancellation. The
- * start time travels in the heartbeat details, so a retried attempt keeps the
- * original deadline instead of starting a new one.
+ * Waits for an Airbyte job: polls jobs/get_without_logs (no logs travel while
+ * polling), heartbeats each status, ends on a terminal one:
+ *
+ *   pending, queued, running, incomplete → wait on (incomplete: an attempt
+ *     failed and Airbyte runs another within the same job)
+ *   succeeded → the job's totals; failed → final failure with its reason;
+ *   cancelled → final failure (someone else cancelled it).
+ *
+ * An outage of the API (unreachable, 502/503/504, 429) is waited out until the
+ * deadline, up to 3 server errors (500) in a row too; an expired token is
+ * refreshed by the client. On timeout the job is
+ * cancelled (only if it is still its connection's current job) and the wait
+ * fails for good; when the activity is cancelled the same cancel runs and the
+ * cancellation is rethrown. The start time travels in the heartbeat details,
+ * so a retried attempt keeps the original deadline.
  */
 import { asyncLocalStorage, type Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import { failure, invalidInput } from '../../config/failures';
 import type { AirbyteJobResult, AirbyteJobStatus } from '../types';
-import type { AirbyteClient } from './airbyte-client';
-
-interface AttemptInfo {
-  attempt: {
-    status: string;
-    recordsSynced?: number;
-    bytesSynced?: number;
-    totalStats?: { recordsCommitted?: number; recordsEmitted?: number; bytesEmitted?: number };
-    failureSummary?: { failures?: { failureOrigin?: string; failureType?: string; externalMessage?: string }[] };
-  };
-}
-export interface JobInfo {
-  job: { id: number; status: AirbyteJobStatus };
-  attempts: AttemptInfo[];
-}
+import { httpStatusOf, isOutage, type AirbyteClient } from './airbyte-client';
+import { cancelJobSafely, jobFailed, jobResult, type CancelOutcome } from './airbyte-jobs';
 
 /** What each heartbeat carries. */
 export interface JobWaitProgress {
   jobId: number;
   status: AirbyteJobStatus;
+  attempts: number;
   startedAtMs: number;
   polls: number;
+  /** Polls that met an API outage since the last answer. */
+  outagePolls?: number;
 }
 
 export interface JobWaitInput {
@@ -52,57 +51,53 @@ function resumedStart(ctx: Context | undefined, jobId: number): number | undefin
   return details?.jobId === jobId && typeof details.startedAtMs === 'number' ? details.startedAtMs : undefined;
 }
 
-function lastAttempt(info: JobInfo): AttemptInfo['attempt'] | undefined {
-  return info.attempts[info.attempts.length - 1]?.attempt;
-}
-
-export function jobResult(info: JobInfo): AirbyteJobResult {
-  const attempt = lastAttempt(info);
-  return {
-    jobId: info.job.id,
-    status: info.job.status,
-    rowsSynced: attempt?.recordsSynced ?? attempt?.totalStats?.recordsCommitted ?? 0,
-    bytesSynced: attempt?.bytesSynced ?? attempt?.totalStats?.bytesEmitted ?? 0,
-  };
-}
-
-function jobFailed(info: JobInfo): ApplicationFailure {
-  const first = lastAttempt(info)?.failureSummary?.failures?.[0];
-  const summary = first
-    ? `${first.failureOrigin ?? 'unknown origin'}: ${(first.externalMessage ?? first.failureType ?? 'no failure message').replace(/[\r\n]+/g, ' ')}`
-    : 'no failure summary';
-  return failure('airbyte_failure', `Airbyte job ${info.job.id} failed (${info.attempts.length} attempt(s)): ${summary}`, {
-    final: true,
-    details: [{ jobId: info.job.id, failureOrigin: first?.failureOrigin, failureType: first?.failureType }],
-  });
-}
-
 const pause = (ms: number, ctx: Context | undefined) =>
   ctx ? ctx.sleep(ms) : new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function waitForJob(
-  client: AirbyteClient,
-  cancelJob: (jobId: number) => Promise<void>,
-  input: JobWaitInput,
-): Promise<AirbyteJobResult> {
+/**
+ * A 500 may be a passing server error or a permanent one (an unknown job id answers 500):
+ * this many in a row are waited out, the next one ends the wait.
+ */
+export const SERVER_ERRORS_WAITED_OUT = 3;
+
+function describeCancel(outcome: CancelOutcome): string {
+  return outcome.cancelled ? 'the job was cancelled' : `the job was not cancelled: ${outcome.reason}`;
+}
+
+export async function waitForJob(client: AirbyteClient, input: JobWaitInput): Promise<AirbyteJobResult> {
   validate(input);
   const ctx = asyncLocalStorage.getStore();
   const signal = ctx?.cancellationSignal;
   const { jobId, pollIntervalMs, timeoutMs } = input;
   const startedAtMs = resumedStart(ctx, jobId) ?? Date.now();
   const deadline = startedAtMs + timeoutMs;
-  let polls = 0;
-  let status: AirbyteJobStatus = 'pending';
+  const progress: JobWaitProgress = { jobId, status: 'pending', attempts: 0, startedAtMs, polls: 0 };
+  let lastOutage = '';
+  let serverErrors = 0;
   try {
     for (;;) {
-      const info = await client.post<JobInfo>('jobs/get', { id: jobId }, signal);
-      status = info.job.status;
-      polls += 1;
-      ctx?.heartbeat({ jobId, status, startedAtMs, polls } satisfies JobWaitProgress);
-      if (status === 'succeeded') return jobResult(info);
-      if (status === 'failed') throw jobFailed(info);
-      if (status === 'cancelled') {
-        throw failure('airbyte_failure', `Airbyte job ${jobId} was cancelled outside this wait`, { final: true });
+      progress.polls += 1;
+      try {
+        const info = await client.call('jobs/get_without_logs', { id: jobId }, signal);
+        progress.status = info.job.status;
+        progress.attempts = info.attempts.length;
+        delete progress.outagePolls;
+        serverErrors = 0;
+        ctx?.heartbeat({ ...progress });
+        if (progress.status === 'succeeded') return jobResult(info);
+        if (progress.status === 'failed') throw await jobFailed(client, info, signal);
+        if (progress.status === 'cancelled') {
+          throw failure('airbyte_failure', `Airbyte job ${jobId} was cancelled outside this wait (${info.attempts.length} attempt(s))`, { final: true });
+        }
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        const serverError = httpStatusOf(error) === 500 && ++serverErrors <= SERVER_ERRORS_WAITED_OUT;
+        if (!serverError && !isOutage(error)) throw error;
+        // The API is down or overloaded: the job goes on without us; poll again until the deadline.
+        progress.outagePolls = (progress.outagePolls ?? 0) + 1;
+        lastOutage = (error as Error).message;
+        ctx?.log.warn('Airbyte API outage while waiting for a job; polling on', { jobId, outagePolls: progress.outagePolls, error: lastOutage });
+        ctx?.heartbeat({ ...progress });
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
@@ -114,23 +109,27 @@ export async function waitForJob(
         const step = Math.min(slice, wait);
         await pause(step, ctx);
         wait -= step;
-        if (wait > 0) ctx?.heartbeat({ jobId, status, startedAtMs, polls } satisfies JobWaitProgress);
+        if (wait > 0) ctx?.heartbeat({ ...progress });
       }
     }
   } catch (error) {
     if (signal?.aborted) {
-      await cancelJob(jobId).catch(() => undefined);
+      // The activity is cancelled: cancel the job too, unless a newer one has replaced it.
+      const outcome = await cancelJobSafely(client, jobId).catch((e: Error) => ({ cancelled: false as const, jobId, reason: e.message }));
+      ctx?.log.info(`wait for Airbyte job ${jobId} cancelled; ${describeCancel(outcome)}`);
     }
     throw error;
   }
-  let cancelNote = 'the job was cancelled';
+  let cancelNote: string;
   try {
-    await cancelJob(jobId);
+    cancelNote = describeCancel(await cancelJobSafely(client, jobId));
   } catch (error) {
     cancelNote = `cancelling the job failed: ${(error as Error).message}`;
   }
-  throw failure('airbyte_failure', `Airbyte job ${jobId} did not finish within ${timeoutMs} ms (last status ${status} after ${polls} poll(s)); ${cancelNote}`, {
-    final: true,
-    details: [{ jobId, lastStatus: status, timedOut: true }],
-  });
+  const outage = progress.outagePolls ? `; the API was unreachable for the last ${progress.outagePolls} poll(s): ${lastOutage}` : '';
+  throw failure(
+    'airbyte_failure',
+    `Airbyte job ${jobId} did not finish within ${timeoutMs} ms (last status ${progress.status} after ${progress.polls} poll(s))${outage}; ${cancelNote}`,
+    { final: true, details: [{ jobId, lastStatus: progress.status, timedOut: true }] },
+  );
 }

@@ -8,7 +8,7 @@ import { syncTable } from '../../activities/engine/extract-engine';
 import { ACODE_STREAMS, type BucketRole, type SystemName } from '../../config/pipelines';
 import { RADAR_TABLE_NAMES } from '../../config/radar-tables';
 import { directEngineRunSync } from './direct-engine-sync';
-import { startAirbyteSimulator, type AirbyteSimulator } from './simulator';
+import { startAirbyteSimulator, type AirbyteSimulator, type SimulatedAuthConfig } from './simulator';
 
 export function streamsOf(system: SystemName): string[] {
   return system === 'acode' ? ACODE_STREAMS.map((s) => s.name) : RADAR_TABLE_NAMES;
@@ -20,11 +20,15 @@ export function startDirectAirbyteSimulator(options: {
   buckets: Record<BucketRole, string>;
   port?: number;
   host?: string;
+  auth?: SimulatedAuthConfig;
+  workspaceId?: string;
 }): Promise<AirbyteSimulator> {
   const deps = { sources: options.sources, s3: options.s3, buckets: options.buckets };
   return startAirbyteSimulator({
     port: options.port,
     host: options.host,
+    auth: options.auth,
+    workspaceId: options.workspaceId,
     runSync: directEngineRunSync({
       syncStream: (input, signal) => syncTable(deps, input, { signal }),
       streams: (connection) => streamsOf(connection.system),

@@ -1,33 +1,62 @@
 /**
- * A local Airbyte server speaking the Config API subset the activities use:
- * health, workspaces/list, connections/list|get|update|sync, jobs/get|list|cancel.
- * Sync jobs run an injected sync function (in the main job, the direct engine).
- * Faults: the next job fails or hangs, or the whole API is down (503 or reset).
+ * A local Airbyte server speaking the Config API subset the activities use
+ * (routes.ts), with Airbyte's authentication (auth.ts), request reading
+ * (request-body.ts) and error answers (errors.ts). Sync jobs run an injected
+ * sync function (in the main job, the direct engine).
+ *
+ * Faults, in process or by POST /_sim/faults (faults.ts): the next job fails,
+ * fails its first attempt only, hangs or stays queued (until released or
+ * cancelled); the API answers 502/503 for the next N requests or until cleared,
+ * or drops connections; every token issued expires at once.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { AIRBYTE_CONNECTIONS, type SourceRole, type SystemName } from '../../config/pipelines';
+import { HEALTH_PATH, isEndpoint } from '../../activities/airbyte/config-api-endpoints';
+import { SimulatedAuth, type SimulatedAuthConfig } from './auth';
 import type { JobInfoRead, JobStatus } from './config-api';
 import { ConnectionRegistry, type SimulatedConnectionConfig } from './connections';
-import { AirbyteApiError, invalidInput, invalidJson, unknownEndpoint, valueConflict } from './errors';
+import { AirbyteApiError, badGateway, basicAuthRequired, invalidJson, serviceUnavailable, unauthorized, uncaught, unknownEndpoint, unsupportedMediaType } from './errors';
+import { applyFaults, type ApiOutage } from './faults';
 import { JobBoard, type RunSync } from './jobs';
+import { parseJson, readRequest } from './request-body';
+import { route } from './routes';
 import { BodyTooLargeError, listen, readRequestBody } from '../../http/http-server';
 
 export type { RunSync, SyncStats } from './jobs';
 export type { SimulatedConnectionConfig, ConnectionIdentity } from './connections';
-
-/** unavailable: every endpoint answers 503; reset: every connection is dropped before an answer. */
-export type ApiOutage = 'unavailable' | 'reset';
+export type { SimulatedAuthConfig } from './auth';
+export type { ApiOutage } from './faults';
 
 export interface AirbyteSimulatorOptions {
   runSync: RunSync;
   /** Defaults to config/pipelines AIRBYTE_CONNECTIONS, backups inactive. */
   connections?: Record<string, SimulatedConnectionConfig>;
+  /** Defaults to none (API_AUTHORIZATION_ENABLED=false). */
+  auth?: SimulatedAuthConfig;
+  /** The workspace's id (a demo stack's worker is configured with it); random by default. */
+  workspaceId?: string;
+  /** How jobs/get answers logs: structured LogEvents (default, Airbyte 1.x) or formatted LogRead lines. */
+  logFormat?: 'structured' | 'formatted';
+  /** Unknown properties refused on connections/* (EnableStrictJsonDeserialization on); default true. */
+  strictJson?: boolean;
   port?: number;
   host?: string;
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** One request as the simulator saw it: the body sent and the answer given (no header, secret or token is kept). */
+export interface SimulatedRequest {
+  method: string;
+  path: string;
+  /** The Authorization scheme presented, if any. */
+  scheme?: string;
+  body?: unknown;
+  status: number;
+  response?: unknown;
+}
+
 const MAX_BODY_BYTES = 1 << 20;
+const API_PREFIX = '/api/v1/';
+const MAX_REQUESTS_KEPT = 10_000;
 
 export function defaultSimulatedConnections(): Record<string, SimulatedConnectionConfig> {
   const out: Record<string, SimulatedConnectionConfig> = {};
@@ -39,48 +68,27 @@ export function defaultSimulatedConnections(): Record<string, SimulatedConnectio
   return out;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return readRequestBody(req, MAX_BODY_BYTES).catch((err: unknown) => {
-    throw err instanceof BodyTooLargeError ? invalidJson('request body larger than 1 MiB') : err;
-  });
-}
-
-function parseBody(text: string): Record<string, unknown> {
-  if (text.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw invalidJson((error as Error).message);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidJson('expected a JSON object');
-  return parsed as Record<string, unknown>;
-}
-
-function uuidField(body: Record<string, unknown>, field: string, path: string): string {
-  const value = body[field];
-  if (value === undefined || value === null) throw invalidInput(path, 'must not be null');
-  if (typeof value !== 'string' || !UUID_RE.test(value)) throw invalidInput(path, 'must be a UUID', value);
-  return value;
-}
-
-function jobIdField(body: Record<string, unknown>, path: string): number {
-  const value = body.id;
-  if (value === undefined || value === null) throw invalidInput(path, 'must not be null');
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw invalidInput(path, 'must be an int64', value);
-  return value;
-}
-
 export class AirbyteSimulator {
   readonly registry: ConnectionRegistry;
   readonly jobs: JobBoard;
-  private outage: ApiOutage | undefined;
+  readonly auth: SimulatedAuth;
+  /** Every request served, in order. */
+  readonly requests: SimulatedRequest[] = [];
+  /** What the server logs under each errorId it answers with. */
+  readonly serverLog: { errorId?: string; status: number; detail: string }[] = [];
+  outage: ApiOutage | undefined;
+  /** Requests still to answer with an outage status before the API is back. */
+  outageRequestsLeft = Infinity;
+  private readonly strictJson: boolean;
+  private readonly holds: { paths: string[]; reach: (path: string) => void; released: Promise<void> }[] = [];
   private server: Server | undefined;
   url = '';
 
   constructor(options: AirbyteSimulatorOptions) {
-    this.registry = new ConnectionRegistry(options.connections ?? defaultSimulatedConnections());
-    this.jobs = new JobBoard(options.runSync);
+    this.registry = new ConnectionRegistry(options.connections ?? defaultSimulatedConnections(), options.workspaceId);
+    this.jobs = new JobBoard(options.runSync, options.logFormat);
+    this.auth = new SimulatedAuth(options.auth ?? { mode: 'none' });
+    this.strictJson = options.strictJson ?? true;
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
@@ -90,16 +98,51 @@ export class AirbyteSimulator {
     return this.url;
   }
 
-  failNextJob(message = 'Source MySQL: Communications link failure'): void {
-    this.jobs.injectFault({ kind: 'fail', message });
+  /** Every attempt of the next job fails with this message (the job ends failed after its attempts); withoutSummary: no failureSummary recorded, the message only in the logs. */
+  failNextJob(message = 'Source MySQL: Communications link failure', options: { withoutSummary?: boolean } = {}): void {
+    this.jobs.injectFault({ kind: 'fail', message, ...options });
   }
 
+  /** The next job's first attempt fails with this message; its second attempt runs the sync. */
+  failFirstAttemptOfNextJob(message = 'Destination S3: connection reset'): void {
+    this.jobs.injectFault({ kind: 'failFirstAttempt', message });
+  }
+
+  /** The next job runs until cancelled or released (releaseJob: then it syncs). */
   hangNextJob(): void {
     this.jobs.injectFault({ kind: 'hang' });
   }
 
-  setApiDown(outage: ApiOutage | false): void {
+  /** The next job stays queued (waiting for capacity) until cancelled or released. */
+  queueNextJob(): void {
+    this.jobs.injectFault({ kind: 'queue' });
+  }
+
+  releaseJob(jobId: number): boolean {
+    return this.jobs.release(jobId);
+  }
+
+  /** unavailable: 503; bad_gateway: 502 (the proxy); reset: connections dropped. For `requests` requests, or until cleared. */
+  setApiDown(outage: ApiOutage | false, requests = Infinity): void {
     this.outage = outage || undefined;
+    this.outageRequestsLeft = requests;
+  }
+
+  /**
+   * Holds the next request to one of `paths` before it is served, until released, so a test
+   * can order what happens meanwhile (a job ending, another starting) without timing.
+   */
+  holdNextRequest(paths: string[]): { reached: Promise<string>; release(): void } {
+    let reach!: (path: string) => void;
+    let release!: () => void;
+    const reached = new Promise<string>((resolve) => (reach = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.holds.push({ paths, reach, released });
+    return { reached, release };
+  }
+
+  expireTokens(): void {
+    this.auth.expireTokens();
   }
 
   connectionId(name: string): string {
@@ -107,18 +150,17 @@ export class AirbyteSimulator {
   }
 
   /** Resolves with the job once its status is one of `statuses`; rejects after timeoutMs. */
-  waitForJobStatus(jobId: number, statuses: JobStatus[], timeoutMs = 10_000): Promise<JobInfoRead> {
+  waitForJobStatus(jobId: number, statuses: JobStatus[], timeoutMs = 30_000): Promise<JobInfoRead> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        const info = this.jobs.info(jobId);
-        if (!statuses.includes(info.job.status)) return false;
+        if (!statuses.includes(this.jobs.status(jobId))) return false;
         cleanup();
-        resolve(info);
+        resolve(this.jobs.info(jobId, 'logs'));
         return true;
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`airbyte simulator: job ${jobId} not ${statuses.join('|')} within ${timeoutMs} ms (is ${this.jobs.info(jobId).job.status})`));
+        reject(new Error(`airbyte simulator: job ${jobId} not ${statuses.join('|')} within ${timeoutMs} ms (is ${this.jobs.status(jobId)})`));
       }, timeoutMs);
       const unsubscribe = this.jobs.onChange(check);
       const cleanup = () => {
@@ -139,89 +181,74 @@ export class AirbyteSimulator {
     await this.jobs.settled();
   }
 
+  private async readBody(req: IncomingMessage): Promise<string> {
+    return readRequestBody(req, MAX_BODY_BYTES).catch((err: unknown) => {
+      throw err instanceof BodyTooLargeError ? invalidJson('request body larger than 1 MiB') : err;
+    });
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
+    const method = req.method ?? '?';
+    const scheme = req.headers.authorization?.split(' ')[0];
+    const record: SimulatedRequest = { method, path, ...(scheme ? { scheme } : {}), status: 0 };
     try {
-      if (path === '/_sim/faults' && req.method === 'POST') {
-        return this.send(res, 200, this.applyFaults(parseBody(await readBody(req))));
+      if (path === '/_sim/faults' && method === 'POST') {
+        return this.send(res, 200, applyFaults(this, parseJson(await this.readBody(req)) as Record<string, unknown>));
       }
-      if (this.outage === 'reset') {
-        req.socket.destroy();
-        return;
+      this.requests.push(record);
+      if (this.requests.length > MAX_REQUESTS_KEPT) this.requests.shift();
+      if (this.outage && this.outageRequestsLeft > 0) {
+        this.outageRequestsLeft -= 1;
+        const outage = this.outage;
+        if (this.outageRequestsLeft <= 0) this.outage = undefined;
+        if (outage === 'reset') {
+          record.status = -1;
+          req.socket.destroy();
+          return;
+        }
+        throw outage === 'bad_gateway' ? badGateway() : serviceUnavailable();
       }
-      if (this.outage === 'unavailable') return this.send(res, 503, { message: 'Airbyte server is unavailable' });
-      if (path === '/api/v1/health' && req.method === 'GET') return this.send(res, 200, { available: true });
-      if (req.method !== 'POST') throw unknownEndpoint(req.method ?? '?', path);
-      const body = parseBody(await readBody(req));
-      this.send(res, 200, this.route(path, body));
+      if (path === HEALTH_PATH && method === 'GET') return this.answer(res, record, 200, { available: true });
+      const endpoint = path.startsWith(API_PREFIX) ? path.slice(API_PREFIX.length) : '';
+      if (method !== 'POST' || !isEndpoint(endpoint)) throw unknownEndpoint(method, path);
+      const held = this.holds.findIndex((h) => h.paths.includes(path));
+      if (held >= 0) {
+        const [hold] = this.holds.splice(held, 1);
+        hold.reach(path);
+        await hold.released;
+      }
+      if (endpoint !== 'applications/token' && !this.auth.accepts(req.headers.authorization)) {
+        this.auth.refusals.push(path);
+        throw this.auth.mode === 'basic' ? basicAuthRequired() : unauthorized();
+      }
+      const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      if (contentType !== 'application/json') throw unsupportedMediaType(path, contentType);
+      const json = parseJson(await this.readBody(req));
+      const secret = endpoint === 'applications/token';
+      record.body = secret ? { ...(json as object), client_secret: '[secret]' } : json;
+      const body = readRequest(endpoint, json, this.strictJson);
+      const answer = route(this, endpoint, body);
+      this.answer(res, record, 200, answer);
+      if (secret) record.response = { access_token: '[token]' };
     } catch (error) {
-      if (error instanceof AirbyteApiError) return this.send(res, error.httpStatus, error.body);
-      this.send(res, 500, {
-        message: (error as Error).message,
-        exceptionClassName: 'java.lang.RuntimeException',
-        exceptionStack: [],
-      });
+      const answer = error instanceof AirbyteApiError ? error : uncaught((error as Error).message);
+      const errorId = (answer.body as { errorId?: string } | undefined)?.errorId;
+      this.serverLog.push({ ...(errorId ? { errorId } : {}), status: answer.httpStatus, detail: answer.detail });
+      this.answer(res, record, answer.httpStatus, answer.body, answer.headers);
     }
   }
 
-  private route(path: string, body: Record<string, unknown>): unknown {
-    switch (path) {
-      case '/api/v1/workspaces/list':
-        return { workspaces: [this.registry.workspace] };
-      case '/api/v1/connections/list':
-        return { connections: this.registry.list(uuidField(body, 'workspaceId', 'listConnectionsForWorkspace.workspaceId')) };
-      case '/api/v1/connections/get':
-        return this.registry.get(uuidField(body, 'connectionId', 'getConnection.connectionId'));
-      case '/api/v1/connections/update':
-        return this.registry.update(uuidField(body, 'connectionId', 'updateConnection.connectionId'), body);
-      case '/api/v1/connections/sync':
-        return this.sync(uuidField(body, 'connectionId', 'syncConnection.connectionId'));
-      case '/api/v1/jobs/get':
-        return this.jobs.info(jobIdField(body, 'getJobInfo.id'));
-      case '/api/v1/jobs/cancel':
-        return this.jobs.cancel(jobIdField(body, 'cancelJob.id'));
-      case '/api/v1/jobs/list': {
-        const configId = uuidField(body, 'configId', 'listJobsFor.configId');
-        this.registry.get(configId);
-        const jobs = this.jobs.list(configId);
-        return { jobs, totalJobCount: jobs.length };
-      }
-      default:
-        throw unknownEndpoint('POST', path);
-    }
+  private answer(res: ServerResponse, record: SimulatedRequest, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    record.status = status;
+    record.response = body;
+    this.send(res, status, body, headers);
   }
 
-  private sync(connectionId: string): JobInfoRead {
-    const connection = this.registry.get(connectionId);
-    if (connection.status !== 'active') {
-      throw valueConflict(`Connection ${connectionId} is ${connection.status}; only an active connection can sync.`);
-    }
-    if (this.jobs.runningJobOf(connectionId) !== undefined) {
-      throw valueConflict(`A sync is already running for: ${connectionId}`);
-    }
-    return this.jobs.start(connectionId, this.registry.identity(connectionId));
-  }
-
-  private applyFaults(body: Record<string, unknown>): Record<string, unknown> {
-    if (body.clear === true) {
-      this.jobs.clearFaults();
-      this.outage = undefined;
-    }
-    if (typeof body.failNextJob === 'string') this.failNextJob(body.failNextJob);
-    else if (body.failNextJob === true) this.failNextJob();
-    if (body.hangNextJob === true) this.hangNextJob();
-    if (body.apiDown !== undefined) {
-      if (body.apiDown !== false && body.apiDown !== 'unavailable' && body.apiDown !== 'reset') {
-        throw invalidInput('faults.apiDown', 'must be false, "unavailable" or "reset"', body.apiDown);
-      }
-      this.setApiDown(body.apiDown);
-    }
-    return { apiDown: this.outage ?? false };
-  }
-
-  private send(res: ServerResponse, status: number, body: unknown): void {
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+    const type = body === undefined ? {} : { 'content-type': typeof body === 'string' ? 'text/html' : 'application/json' };
+    res.writeHead(status, { ...type, ...headers, 'content-length': Buffer.byteLength(text) });
     res.end(text);
   }
 }

@@ -39,7 +39,7 @@ afterAll(async () => {
 });
 
 test('an Airbyte sync of the primary connection lands every ACODE stream, _SUCCESS included', async () => {
-  const airbyte = createAirbyteActivities({ baseUrl: sim.url });
+  const airbyte = createAirbyteActivities({ baseUrl: sim.url, workspaceId: sim.registry.workspace.workspaceId });
   const { jobId } = await airbyte.triggerAirbyteSync({ connectionName: 'connection_mysql_s3_acode' });
   const result = await airbyte.waitForAirbyteJob({ jobId, pollIntervalMs: 50, timeoutMs: 120_000 });
 
@@ -55,7 +55,7 @@ test('an Airbyte sync of the primary connection lands every ACODE stream, _SUCCE
 }, 120_000);
 
 test('the backup connection, once active, syncs from the replica into the backup bucket', async () => {
-  const airbyte = createAirbyteActivities({ baseUrl: sim.url });
+  const airbyte = createAirbyteActivities({ baseUrl: sim.url, workspaceId: sim.registry.workspace.workspaceId });
   await airbyte.setConnectionStatus({ connectionName: 'connection_mysql_s3_acode_backup', status: 'active' });
   const { jobId } = await airbyte.triggerAirbyteSync({ connectionName: 'connection_mysql_s3_acode_backup' });
   const result = await airbyte.waitForAirbyteJob({ jobId, pollIntervalMs: 50, timeoutMs: 120_000 });

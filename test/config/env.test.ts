@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { alertIntakeToken, loadEnvConfig, sourceEndpoints, wantsEmbeddedStack } from '../../config/env';
+import { airbyteSettings, alertIntakeToken, loadEnvConfig, sourceEndpoints, wantsEmbeddedStack } from '../../config/env';
 
 describe('environment configuration', () => {
   it('defaults to the seeds: users, databases, buckets, region, AES256', () => {
@@ -66,5 +66,20 @@ describe('environment configuration', () => {
       expect(() => alertIntakeToken({ ALERT_INTAKE_TOKEN: weak })).toThrow(/^invalid configuration: ALERT_INTAKE_TOKEN: expected a token of at least 16 characters without spaces$/);
     }
     expect(loadEnvConfig({ ALERT_INTAKE_TOKEN: 'inline-0123456789abcdef' })).not.toHaveProperty('ALERT_INTAKE_TOKEN');
+  });
+
+  it('reads where the Airbyte engine finds its connections: configured ids and a workspace', () => {
+    const id = '5b1f0c3e-8d2a-4c6b-9e7f-0a1b2c3d4e5f';
+    const config = loadEnvConfig({ AIRBYTE_URL: 'http://airbyte:8001', AIRBYTE_WORKSPACE_ID: id, AIRBYTE_CONNECTION_IDS: ` connection_mysql_s3_acode=${id.toUpperCase()} , connection_mysql_s3_radar=${id}` });
+    expect(airbyteSettings(config)).toEqual({
+      baseUrl: 'http://airbyte:8001',
+      workspaceId: id,
+      connections: { connection_mysql_s3_acode: id, connection_mysql_s3_radar: id },
+    });
+    expect(airbyteSettings(loadEnvConfig({}))).toEqual({ baseUrl: 'http://localhost:8001', connections: {} });
+    expect(() => loadEnvConfig({ AIRBYTE_CONNECTION_IDS: 'connection_mysql_s3_acode:nope' })).toThrow(
+      /^invalid configuration: AIRBYTE_CONNECTION_IDS: expected name=uuid pairs separated by commas, got "connection_mysql_s3_acode:nope"$/,
+    );
+    expect(() => loadEnvConfig({ AIRBYTE_WORKSPACE_ID: 'workspace-1' })).toThrow(/^invalid configuration: AIRBYTE_WORKSPACE_ID: /);
   });
 });

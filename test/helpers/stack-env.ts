@@ -21,7 +21,8 @@
  *   s3, buckets, s3Endpoint                  an S3Client on the local server, the BUCKETS names
  *   s3Proxy                                  with s3Faults: the S3FaultProxy in front of the activities'
  *                                            S3 client (failNext, failFraction, clear, log, count)
- *   airbyte                                  the AirbyteSimulator (registry, jobs, failNextJob…)
+ *   airbyte                                  the AirbyteSimulator (registry, jobs, failNextJob…), asking for
+ *                                            client credentials (airbyteCredentials: the id and secret)
  *   setAirbyteDate(d)                        the cog_dt_ingestion date the simulator's jobs write
  *                                            (default: today on the service clock)
  *   slack, pagerDuty                         the receivers (received(), waitFor(predicate, ms))
@@ -52,7 +53,7 @@
  * a test that waits for something else (an alert, a query) awaits the run's result
  * beside it.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client, WorkflowHandle } from '@temporalio/client';
@@ -111,6 +112,8 @@ export interface Stack {
   s3Endpoint: string;
   s3Proxy?: S3FaultProxy;
   airbyte: AirbyteSimulator;
+  /** The application credentials the simulator asks for and the activities present. */
+  airbyteCredentials: { clientId: string; clientSecret: string };
   setAirbyteDate(date: string | undefined): void;
   slack: SlackReceiver;
   pagerDuty: PagerDutyReceiver;
@@ -181,7 +184,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     let testEnv: TestWorkflowEnvironment | undefined;
     let dateOverride: string | undefined;
     const today = async () => new Date(testEnv ? await testEnv.currentTimeMs() : Date.now()).toISOString().slice(0, 10);
+    // Airbyte 1.x authentication: the simulator asks for an application's client credentials,
+    // which the activities read from their environment (AIRBYTE_CLIENT_ID/AIRBYTE_CLIENT_SECRET).
+    const airbyteClient = { clientId: randomUUID(), clientSecret: randomBytes(24).toString('base64url') };
+    const airbyteEnv = { AIRBYTE_CLIENT_ID: airbyteClient.clientId, AIRBYTE_CLIENT_SECRET: airbyteClient.clientSecret };
     const airbyte = await startAirbyteSimulator({
+      auth: { mode: 'client_credentials', ...airbyteClient },
       runSync: directEngineRunSync({
         syncStream: (input, signal) => syncTable({ sources: db.sources, s3, buckets }, input, { ...options.extract, signal }),
         streams: (connection) => (connection.system === 'radar' && options.airbyteRadarTables ? options.airbyteRadarTables : streamsOf(connection.system)),
@@ -195,7 +203,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       sources: db.sources,
       s3: s3env.faultyS3 ?? s3,
       buckets,
-      airbyte: { baseUrl: airbyte.url },
+      airbyte: { baseUrl: airbyte.url, workspaceId: airbyte.registry.workspace.workspaceId, env: airbyteEnv },
       alerts: {
         slackWebhooks,
         pagerDuty: { url: pagerDuty.enqueueUrl, routingKeyEnv: 'PAGERDUTY_ROUTING_KEY' },
@@ -233,6 +241,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       s3Endpoint: s3env.endpoint,
       s3Proxy: s3env.proxy,
       airbyte,
+      airbyteCredentials: airbyteClient,
       setAirbyteDate(date) {
         dateOverride = date;
       },
@@ -270,6 +279,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
         AIRBYTE_URL: airbyte.url,
+        AIRBYTE_WORKSPACE_ID: airbyte.registry.workspace.workspaceId,
+        ...airbyteEnv,
         SLACK_WEBHOOK_DATA_ENGINEERING: slackWebhooks.dataEngineering,
         SLACK_WEBHOOK_ALERTS: slackWebhooks.alerts,
         PAGERDUTY_EVENTS_URL: pagerDuty.enqueueUrl,

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createMysqlSources } from '../../activities/mysql/mysql-sources';
-import { bucketNames, loadEnvConfig, sourceEndpoints } from '../../config/env';
+import { airbyteSettings, bucketNames, loadEnvConfig, sourceEndpoints } from '../../config/env';
 import { createLocalS3Client } from '../../local/s3/server';
 import { createActivities } from '../../worker/activities';
 
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     sources,
     s3: createLocalS3Client(config.S3_ENDPOINT),
     buckets: bucketNames(config),
-    airbyte: { baseUrl: config.AIRBYTE_URL },
+    airbyte: airbyteSettings(config),
     alerts: {
       slackWebhooks: { dataEngineering: config.SLACK_WEBHOOK_DATA_ENGINEERING ?? '', alerts: config.SLACK_WEBHOOK_ALERTS ?? '' },
       pagerDuty: { url: config.PAGERDUTY_EVENTS_URL, routingKeyEnv: 'PAGERDUTY_ROUTING_KEY' },
