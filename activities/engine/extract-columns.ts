@@ -14,23 +14,11 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { StreamSpec } from '../../config/pipelines';
 import { identifierProblem, isIdentifier } from '../../config/identifiers';
+import type { SourceColumn, SourceColumnType } from '../../config/lake-schema';
 
-/** The Parquet-facing type of a column; covers what MySQL tables hold. */
-export type ExtractColumnType =
-  | { kind: 'bigint' }
-  | { kind: 'int' }
-  | { kind: 'decimal'; precision: number; scale: number }
-  | { kind: 'double' }
-  | { kind: 'string' }
-  | { kind: 'date' }
-  | { kind: 'datetime' }
-  | { kind: 'boolean' };
-
-export interface ExtractColumn {
-  name: string;
-  type: ExtractColumnType;
-  nullable: boolean;
-}
+/** A source column's type; covers what MySQL tables hold (its owner is the lake contract, config/lake-schema.ts). */
+export type ExtractColumnType = SourceColumnType;
+export type ExtractColumn = SourceColumn;
 
 /** A MySQL table or column name safe to quote with backticks (config/identifiers.ts); throws naming what is wrong. */
 export function assertIdentifier(value: unknown, what: string): string {

@@ -38,6 +38,10 @@ import { newAbIdPrefix, type ParquetFileWriter, type ParquetWriterFactory, type 
 import { createDuckDbWriterFactory } from '../parquet/parquet-writer-duckdb';
 import { createParquetjsWriterFactory } from '../parquet/parquet-writer-parquetjs';
 import { invalidInput } from '../../config/failures';
+import { PIPELINE_LAKE_SHAPE, streamLakeSchema, type LakeShape } from '../../config/lake-schema';
+import { assertWriterShape } from '../parquet/parquet-writer';
+import { assertLakeSchema } from '../parquet/lake-schema-check';
+import { openDuckDB, type DuckDBSession } from '../parquet/duckdb-session';
 
 export interface SyncProgress {
   rows: number;
@@ -46,6 +50,8 @@ export interface SyncProgress {
 
 export interface TableSyncOptions {
   writer?: ParquetWriterName;
+  /** The lake shape to write (default: the pipeline's, config/lake-schema.ts); a test or a migration names another. */
+  shape?: LakeShape;
   /** Rows per Parquet file (default 1,000,000). */
   maxRowsPerFile?: number;
   /** Uncompressed source bytes per Parquet file (default 512 MiB, about 128 MB of Parquet). */
@@ -113,6 +119,9 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
   const maxBytes = options.maxSourceBytesPerFile ?? 512 * 1024 * 1024;
   const firstIndex = FIRST_FILE_INDEX[system];
 
+  const shape = options.shape ?? PIPELINE_LAKE_SHAPE[system];
+  assertWriterShape(options.writer ?? 'duckdb', shape, `syncTableToS3 ${system}/${stream}`);
+
   const pool = deps.sources.pool(input);
   const { columns, key } = await discoverColumns(pool, stream)
     .then(async (found) => {
@@ -122,6 +131,8 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
     .catch((err) => {
       throw mysqlFailure(err, source, stream, redact);
     });
+  // the declared lake schema every file must hold; for a declared stream the source's columns were checked against it
+  const lake = streamLakeSchema(system, stream, columns, shape)!;
   throwIfAborted(signal);
   const resumed = key ? checkpointToResume(options.resumeFrom, input, key) : undefined;
   const bound = key ? (resumed?.bound ?? (await readBound(pool, stream, key).catch((err) => {
@@ -143,6 +154,7 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   let writer: ParquetFileWriter | undefined;
+  let gate: DuckDBSession | undefined;
   let pendingUpload: Promise<void> | undefined;
   // A resumed attempt keeps the files its checkpoint counts and continues after its last key.
   let rows = resumed?.rows ?? 0;
@@ -159,6 +171,7 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
     factory.open({
       path: path.join(workDir, `file-${firstIndex + files}.parquet`),
       columns,
+      lake,
       abIdPrefix,
       firstRowNumber: rows + 1,
       emittedAtMs,
@@ -167,8 +180,11 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
     const done = await current.finish().catch((err) => {
       throw parquetWriteFailure(err, stream);
     });
-    await pendingUpload; // one upload in flight behind the writer at most
     const key = prefix + partitionFileName(system, stream, firstIndex + files);
+    // the schema gate before the file leaves: it must hold exactly the declared schema
+    gate ??= await openDuckDB(workDir, { memoryLimit: '64MB', threads: 1 });
+    await assertLakeSchema(gate, done.path, `s3://${bucket}/${key}`, lake);
+    await pendingUpload; // one upload in flight behind the writer at most
     files++;
     bytes += done.bytes;
     written.add(key);
@@ -291,6 +307,7 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
       }
     }
     await factory.close().catch(() => undefined);
+    gate?.close();
     await fs.rm(workDir, { recursive: true, force: true });
   }
 }

@@ -6,7 +6,9 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { currentContext } from '../activity-progress';
-import { BUCKETS, type BucketRole } from '../../config/pipelines';
+import { BUCKETS, SYSTEMS, type BucketRole } from '../../config/pipelines';
+import { PIPELINE_LAKE_SHAPE } from '../../config/lake-schema';
+import { assertWriterShape } from '../parquet/parquet-writer';
 import type { MysqlSources } from '../mysql/mysql-sources';
 import type { ExtractActivities } from '../types';
 import { syncTable, type TableSyncOptions } from './extract-engine';
@@ -21,6 +23,8 @@ export interface ExtractDeps {
 
 export function createExtractActivities(deps: ExtractDeps): ExtractActivities {
   const buckets = deps.buckets ?? { ...BUCKETS };
+  // a writer that cannot write a pipeline's lake shape stops the worker at start-up, not the first sync
+  for (const system of SYSTEMS) assertWriterShape(deps.options?.writer ?? 'duckdb', deps.options?.shape ?? PIPELINE_LAKE_SHAPE[system], 'worker start-up');
   return {
     async syncTableToS3(input) {
       const context = currentContext();

@@ -5,6 +5,9 @@
  * parsing/encoding in DuckDB's threads overlap, and memory stays bounded by
  * the pipe and DuckDB's row groups. DuckDB casts text to exact types: DECIMAL
  * stays decimal, DATE and TIMESTAMP are typed, TIMESTAMPTZ is marked UTC.
+ * The SELECT writes the declared lake schema (config/lake-schema.ts) column
+ * for column: in `airbyte-s3-v0` numbers as DOUBLE and dates as
+ * `{member0, member1}` structs, Airbyte's metadata columns around the data.
  */
 import { execFile } from 'node:child_process';
 import { constants as fsConstants, promises as fs, openSync } from 'node:fs';
@@ -15,6 +18,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { createCsvEncoder } from '../engine/extract-csv';
 import type { ExtractColumn } from '../engine/extract-columns';
 import type { ParquetFileSpec, ParquetFileWriter, ParquetWriterFactory } from './parquet-writer';
+import { markTimestampsUtc } from './parquet-footer-utc';
+import { ADDITIONAL_PROPERTIES_COLUMN, AB_ID_COLUMN, EMITTED_AT_COLUMN, type LakeColumn, type LakeType } from '../../config/lake-schema';
 
 const execFileAsync = promisify(execFile);
 
@@ -46,16 +51,24 @@ const DEFAULT_CSV_BUFFER_BYTES = 4 * 1024 * 1024;
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const sqlText = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
-/** The type DuckDB reads a CSV column as. */
-function readType(c: ExtractColumn): string {
-  switch (c.type.kind) {
-    case 'bigint':
+/** The lake column holding a source column (the declared schema names every data column). */
+function lakeColumnOf(spec: ParquetFileSpec, c: ExtractColumn): LakeColumn {
+  const lake = spec.lake.find((l) => l.source && l.name === c.name);
+  if (!lake) throw new Error(`column ${c.name} is not in the declared lake schema`);
+  return lake;
+}
+
+/** The type DuckDB reads a CSV column as: the lake's number types directly, text for the rest. */
+function readType(lake: LakeColumn): string {
+  switch (lake.type.kind) {
+    case 'int64':
       return 'BIGINT';
-    case 'int':
+    case 'int32':
+      return 'INTEGER';
     case 'boolean':
       return 'INTEGER';
     case 'decimal':
-      return c.type.precision <= 38 ? `DECIMAL(${c.type.precision},${c.type.scale})` : 'VARCHAR';
+      return `DECIMAL(${lake.type.precision},${lake.type.scale})`;
     case 'double':
       return 'DOUBLE';
     default:
@@ -63,30 +76,50 @@ function readType(c: ExtractColumn): string {
   }
 }
 
-/** The expression writing a column to Parquet; zero dates (0000-00-00) become NULL as in Airbyte. */
-function outputExpression(c: ExtractColumn): string {
-  const id = quoteIdent(c.name);
-  switch (c.type.kind) {
-    case 'date':
-      return `TRY_CAST(${id} AS DATE) AS ${id}`;
-    case 'datetime':
-      return `TRY_CAST(${id} AS TIMESTAMP)::TIMESTAMPTZ AS ${id}`;
+/** The value of a text column as a lake date or timestamp; zero dates (0000-00-00) are NULL, as in Airbyte. */
+function temporal(id: string, type: LakeType): string {
+  return type.kind === 'date' ? `TRY_CAST(${id} AS DATE)` : `TRY_CAST(${id} AS TIMESTAMP)::TIMESTAMPTZ`;
+}
+
+/** The expression writing a lake column from the CSV columns. */
+function outputExpression(lake: LakeColumn, spec: ParquetFileSpec, sequence: string): string {
+  const id = quoteIdent(lake.name);
+  switch (lake.name) {
+    case AB_ID_COLUMN:
+      return `${sqlText(spec.abIdPrefix)} || lpad(printf('%x', nextval('${sequence}')), 12, '0') AS ${id}`;
+    case EMITTED_AT_COLUMN:
+      // DuckDB writes TIMESTAMP_MS unadjusted; finish() marks it UTC in the footer (parquet-footer-utc.ts).
+      return `epoch_ms(${Math.trunc(spec.emittedAtMs)}::BIGINT)::TIMESTAMP_MS AS ${id}`;
+    case ADDITIONAL_PROPERTIES_COLUMN:
+      return `NULL::MAP(VARCHAR, VARCHAR) AS ${id}`;
+  }
+  const { type } = lake;
+  switch (type.kind) {
     case 'boolean':
       return `(${id} <> 0) AS ${id}`;
+    case 'date':
+    case 'timestamp':
+      return `${temporal(id, type)} AS ${id}`;
+    case 'union': {
+      // Avro's [null, logical type, string]: the typed member, else the text in member1.
+      const typed = temporal(id, type.member0);
+      return `CASE WHEN ${id} IS NULL OR starts_with(${id}, '0000-00-00') THEN NULL ELSE struct_pack(member0 := ${typed}, member1 := CASE WHEN ${typed} IS NULL THEN ${id} END) END AS ${id}`;
+    }
     default:
       return id;
   }
 }
 
 export function copySql(spec: ParquetFileSpec, pipePath: string, sequence: string, rowGroupSize: number, csvBufferBytes = DEFAULT_CSV_BUFFER_BYTES): string {
-  const columns = `{${spec.columns.map((c) => `${sqlText(c.name)}: '${readType(c)}'`).join(', ')}}`;
-  const select = [
-    ...spec.columns.map(outputExpression),
-    `${sqlText(spec.abIdPrefix)} || lpad(printf('%x', nextval('${sequence}')), 12, '0') AS _airbyte_ab_id`,
-    `to_timestamp(${spec.emittedAtMs} / 1000.0) AS _airbyte_emitted_at`,
-  ].join(', ');
+  const columns = `{${spec.columns.map((c) => `${sqlText(c.name)}: '${readType(lakeColumnOf(spec, c))}'`).join(', ')}}`;
+  const select = spec.lake.map((l) => outputExpression(l, spec, sequence)).join(', ');
   const reader = `read_csv(${sqlText(pipePath)}, columns = ${columns}, header = false, delim = ',', quote = '"', escape = '"', nullstr = '', allow_quoted_nulls = false, auto_detect = false, buffer_size = ${csvBufferBytes})`;
   return `COPY (SELECT ${select} FROM ${reader}) TO ${sqlText(spec.path)} (FORMAT PARQUET, COMPRESSION SNAPPY, ROW_GROUP_SIZE ${rowGroupSize})`;
+}
+
+/** The lake's millisecond timestamps, which DuckDB cannot write UTC-adjusted itself. */
+export function millisTimestampColumns(lake: readonly LakeColumn[]): string[] {
+  return lake.filter((l) => l.type.kind === 'timestamp' && l.type.unit === 'MILLIS').map((l) => l.name);
 }
 
 /** Opens the write end of a named pipe without blocking a thread: retries until the reader has it open. */
@@ -173,6 +206,7 @@ class DuckDbFileWriter implements ParquetFileWriter {
     });
     await this.copy;
     await fs.rm(this.pipePath, { force: true });
+    await markTimestampsUtc(this.spec.path, millisTimestampColumns(this.spec.lake));
     const { size } = await fs.stat(this.spec.path);
     return { path: this.spec.path, rows: this.rows, bytes: size };
   }

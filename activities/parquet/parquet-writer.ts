@@ -10,9 +10,27 @@
  * Buffers for binary, objects for JSON, null for NULL.
  */
 import type { ExtractColumn } from '../engine/extract-columns';
+import { invalidInput } from '../../config/failures';
+import type { LakeColumn, LakeShape } from '../../config/lake-schema';
 
 export type ParquetWriterName = 'duckdb' | 'parquetjs';
 export const PARQUET_WRITERS: readonly ParquetWriterName[] = ['duckdb', 'parquetjs'];
+
+/** The lake shapes each writer can write exactly (config/lake-schema.ts). */
+export const WRITER_SHAPES: Readonly<Record<ParquetWriterName, readonly LakeShape[]>> = {
+  duckdb: ['airbyte-s3-v0', 'typed'],
+  // parquetjs-lite has no DECIMAL logical type, so it cannot write `typed`'s exact decimals.
+  parquetjs: ['airbyte-s3-v0'],
+};
+
+/** Refuses, in one line and before any work, a writer that cannot write the pipeline's shape. */
+export function assertWriterShape(writer: ParquetWriterName, shape: LakeShape, where: string): void {
+  if (!WRITER_SHAPES[writer].includes(shape)) {
+    throw invalidInput(
+      `${where}: the ${writer} Parquet writer cannot write the ${shape} lake shape (it writes ${WRITER_SHAPES[writer].join(', ')}); choose another writer or migrate the shape`,
+    );
+  }
+}
 
 export interface AirbyteMetadata {
   /** First 24 characters of every `_airbyte_ab_id` of this attempt (`xxxxxxxx-xxxx-4xxx-8xxx-`). */
@@ -26,7 +44,10 @@ export interface AirbyteMetadata {
 export interface ParquetFileSpec extends AirbyteMetadata {
   /** Local path of the Parquet file to create. */
   path: string;
+  /** The source columns, in the order rows carry them. */
   columns: ExtractColumn[];
+  /** The declared lake schema the file must hold (metadata columns included), each data column naming its source. */
+  lake: readonly LakeColumn[];
 }
 
 export interface ParquetFileWriter {

@@ -64,7 +64,8 @@ export function typeMatches(kind: ColumnKind, parquetType: string): boolean {
     case 'string':
       return t === 'VARCHAR' || t === 'BLOB';
     case 'date':
-      return t === 'DATE' || t.startsWith('TIMESTAMP');
+      // airbyte-s3-v0 holds a date as Avro's union of the date and string: STRUCT(member0 DATE, member1 VARCHAR)
+      return t === 'DATE' || t.startsWith('TIMESTAMP') || /^STRUCT\(MEMBER0 (DATE|TIMESTAMP[^,]*), MEMBER1 VARCHAR\)$/.test(t);
     case 'any':
       return true;
   }

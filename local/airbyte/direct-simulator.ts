@@ -1,10 +1,11 @@
 /**
- * An Airbyte API simulator whose sync jobs run the project's direct engine:
- * each connection's streams from its MySQL source into its bucket.
+ * An Airbyte API simulator whose sync jobs write what Airbyte writes: each
+ * connection's streams from its MySQL source into its bucket, in
+ * destination-s3 0.3.x's Parquet shape (airbyte-s3-writer.ts).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { MysqlSources } from '../../activities/mysql/mysql-sources';
-import { syncTable } from '../../activities/engine/extract-engine';
+import { airbyteS3Sync } from './airbyte-s3-writer';
 import { ACODE_STREAMS, type BucketRole, type SystemName } from '../../config/pipelines';
 import { RADAR_TABLE_NAMES } from '../../config/radar-tables';
 import { directEngineRunSync } from './direct-engine-sync';
@@ -30,7 +31,7 @@ export function startDirectAirbyteSimulator(options: {
     auth: options.auth,
     workspaceId: options.workspaceId,
     runSync: directEngineRunSync({
-      syncStream: (input, signal) => syncTable(deps, input, { signal }),
+      syncStream: (input, signal) => airbyteS3Sync(deps, input, signal),
       streams: (connection) => streamsOf(connection.system),
     }),
   });

@@ -59,10 +59,10 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Activities } from '../../activities/types';
 import type { TableSyncOptions } from '../../activities/engine/extract-engine';
-import { syncTable } from '../../activities/engine/extract-engine';
 import { ACODE_STREAMS, BUCKETS, type BucketRole, type SystemName } from '../../config/pipelines';
 import { RADAR_TABLE_NAMES } from '../../config/radar-tables';
 import { directEngineRunSync } from '../../local/airbyte/direct-engine-sync';
+import { airbyteS3Sync } from '../../local/airbyte/airbyte-s3-writer';
 import { startAirbyteSimulator, type AirbyteSimulator } from '../../local/airbyte/simulator';
 import { startPagerDutyReceiver, type PagerDutyReceiver } from '../../local/alerts/pagerduty-receiver';
 import { startSlackReceiver, type SlackReceiver } from '../../local/alerts/slack-receiver';
@@ -191,7 +191,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const airbyte = await startAirbyteSimulator({
       auth: { mode: 'client_credentials', ...airbyteClient },
       runSync: directEngineRunSync({
-        syncStream: (input, signal) => syncTable({ sources: db.sources, s3, buckets }, input, { ...options.extract, signal }),
+        syncStream: (input, signal) => airbyteS3Sync({ sources: db.sources, s3, buckets }, input, signal),
         streams: (connection) => (connection.system === 'radar' && options.airbyteRadarTables ? options.airbyteRadarTables : streamsOf(connection.system)),
         date: async () => dateOverride ?? today(),
       }),
