@@ -10,12 +10,16 @@
  *   serve-alerts [--port 8080] [--host 127.0.0.1]  the HTTP alert intake (POST /alerts; ALERT_INTAKE_* settings;
  *                                            a host other than loopback needs ALERT_INTAKE_TOKEN or ALERT_INTAKE_TOKEN_FILE)
  *   status [--format json|text]              SLA view: freshness, last success, success rate 7/30 d, failovers
+ *   lake-ddl [--system acode|radar] [--format athena|spark]  readers' CREATE EXTERNAL TABLE from the lake contract (SQL, not JSON)
  * Output is JSON on stdout; an error is one line on stderr and exit code 1.
  * Both go through the log redaction (worker/logging.ts), as every log path does.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { alertIntakeToken, loadEnvConfig } from '../config/env';
+import { alertIntakeToken, bucketNames, loadEnvConfig, sourceEndpoints } from '../config/env';
+import { createMysqlSources } from '../activities/mysql/mysql-sources';
+import { discoverColumns } from '../activities/engine/extract-columns';
+import { lakeDdlText, type DiscoverColumns } from './lake-ddl';
 import type { SyncEngine } from '../config/pipelines';
 import { redactText, secretValues } from '../worker/logging';
 import { checkNowSignal, pauseSignal, resumeSignal } from '../workflows/messages';
@@ -37,6 +41,8 @@ export interface CliIo {
   readInput: (path: string) => string;
   /** The environment the configuration is read from (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Reads a stream's columns from its source, for lake-ddl's discovered streams. */
+  discover?: DiscoverColumns;
 }
 
 /** Health monitor signals by name, own entries only (a name such as "constructor" is unknown). */
@@ -46,7 +52,7 @@ const MONITOR_SIGNALS = new Map<string, typeof pauseSignal | typeof resumeSignal
   ['checkNow', checkNowSignal],
 ]);
 
-const USAGE = 'usage: orchestrator start|signal|query|list|schedules|alert|serve-alerts|status … (see client/cli.ts)';
+const USAGE = 'usage: orchestrator start|signal|query|list|schedules|alert|serve-alerts|status|lake-ddl … (see client/cli.ts)';
 
 function parseJson(text: string, what: string): unknown {
   try {
@@ -77,6 +83,7 @@ const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   format: { type: 'string' },
+  system: { type: 'string' },
 } as const;
 
 /** Runs one command; returns the exit code (serve-alerts resolves only when its server closes). */
@@ -168,6 +175,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         else print(view);
         return 0;
       }
+      case 'lake-ddl': {
+        const bucket = bucketNames(loadEnvConfig(io.env ?? process.env)).bronze;
+        io.out(await lakeDdlText({ system: values.system, format: values.format, bucket, discover: io.discover }));
+        return 0;
+      }
       default:
         throw new Error(command ? `unknown command ${JSON.stringify(command)}; ${USAGE}` : USAGE);
     }
@@ -179,13 +191,31 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** Discovery against the configured sources (primary role), one pool for the command's lifetime. */
+function sourceDiscovery(): { discover: DiscoverColumns; close: () => Promise<void> } {
+  let sources: ReturnType<typeof createMysqlSources> | undefined;
+  return {
+    discover: (system, stream) => {
+      sources ??= createMysqlSources(sourceEndpoints(loadEnvConfig(process.env)));
+      return discoverColumns(sources.pool({ system, role: 'primary' }), stream);
+    },
+    close: async () => {
+      await sources?.close();
+    },
+  };
+}
+
 if (require.main === module) {
+  const discovery = sourceDiscovery();
   runCli(process.argv.slice(2), {
+    discover: discovery.discover,
     connect: () => connectClient(),
     out: (text) => console.log(redactText(text, secretValues())),
     err: (text) => console.error(redactText(text, secretValues())),
     readInput: (path) => readFileSync(path === '-' ? 0 : path, 'utf8'),
-  }).then((code) => {
-    process.exitCode = code;
-  });
+  })
+    .then(async (code) => {
+      await discovery.close();
+      process.exitCode = code;
+    });
 }

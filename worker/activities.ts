@@ -30,9 +30,9 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createMysqlActivities({ sources: deps.sources }),
     ...createExtractActivities({ sources: deps.sources, ...storage, options: deps.extract }),
     ...createS3Activities(storage),
-    ...createParquetActivities(storage),
+    ...createParquetActivities({ ...storage, sources: deps.sources }),
     ...createQualityActivities(storage),
-    ...createReconcileActivities(storage),
+    ...createReconcileActivities({ ...storage, sources: deps.sources }),
     ...createAirbyteActivities(deps.airbyte),
     ...createAlertActivities(deps.alerts),
   };

@@ -1,6 +1,8 @@
 /**
  * Parquet activities: inspectPartition reads back every Parquet file of a
- * partition — schema, row count, per-column null count, min and max.
+ * partition — schema, row count, per-column null count, min and max — and
+ * holds each file to the stream's declared lake schema (the schema gate,
+ * lake-schema-check.ts): a difference fails as `schema_change`.
  *
  * Reader: DuckDB (parquet_file_metadata / parquet_metadata / DESCRIBE) over the
  * files streamed to a temp directory. Only footers are read for counts and
@@ -21,11 +23,30 @@ import type { ColumnStats, ParquetActivities, PartitionInspection, PartitionRef 
 import { listPartitionFiles } from '../s3/s3';
 import { downloadObjects, withTempDir, type DownloadedFile } from '../s3/s3-download';
 import { openDuckDB, sqlIdent, sqlString, type DuckDBLimits, type DuckDBSession } from './duckdb-session';
+import { assertLakeSchema } from './lake-schema-check';
+import { streamLakeSchema, type LakeColumn } from '../../config/lake-schema';
+import type { MysqlSources } from '../mysql/mysql-sources';
+import { discoverColumns } from '../engine/extract-columns';
 
 export interface ParquetDeps {
   s3: S3Client;
   buckets?: Record<BucketRole, string>;
   duckdb?: DuckDBLimits;
+  /** The sources, for the columns of streams config leaves to discovery (the worker always has them). */
+  sources?: MysqlSources;
+}
+
+/**
+ * The declared lake schema of a landed partition: config's columns, else the
+ * source's (primary for bronze, backup for the backup bucket); undefined when
+ * neither is at hand (a quarantined copy, or no source given).
+ */
+export async function declaredSchemaOf(deps: Pick<ParquetDeps, 'sources'>, ref: PartitionRef): Promise<LakeColumn[] | undefined> {
+  if (ref.bucket === 'quarantine') return undefined;
+  const declared = streamLakeSchema(ref.system, ref.stream);
+  if (declared || !deps.sources) return declared;
+  const role = ref.bucket === 'backup' ? 'backup' : 'primary';
+  return streamLakeSchema(ref.system, ref.stream, await discoverColumns(deps.sources.pool({ system: ref.system, role }), ref.stream));
 }
 
 const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|REAL|DECIMAL)/;
@@ -120,7 +141,12 @@ export function createParquetActivities(deps: ParquetDeps): ParquetActivities {
           const schema = new Map<string, string>();
           const columns: Record<string, ColumnStats> = {};
           let rows = 0;
-          for (const file of local) rows += await inspectFile(db, bucket, file, schema, columns);
+          const declared = local.length ? await declaredSchemaOf(deps, input) : undefined;
+          for (const file of local) {
+            rows += await inspectFile(db, bucket, file, schema, columns);
+            // the schema gate: every landed file holds exactly the declared lake schema
+            if (declared) await assertLakeSchema(db, file.path, `s3://${bucket}/${file.key}`, declared);
+          }
           return {
             rows,
             files: local.length,

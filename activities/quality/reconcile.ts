@@ -12,8 +12,10 @@
  * A retry rewrites the same key (its `_SUCCESS` removed first), so the
  * result is the same.
  *
- * Validation: the two schemas must be equal (else a 'schema_change'
- * failure); gap rows with a NULL key cannot be reconciled and lower the
+ * Validation: every landed file must hold the stream's declared lake schema
+ * (config/lake-schema.ts) and the two schemas must be equal (else a
+ * 'schema_change' failure naming the file and column); the output is written
+ * in the declared schema and checked before upload; gap rows with a NULL key cannot be reconciled and lower the
  * score, as do duplicate gap rows. Score = 100 × usable gap rows / gap rows.
  *
  * Memory stays bounded: files are streamed to a temp directory, DuckDB runs
@@ -31,6 +33,13 @@ import { downloadObjects, withTempDir } from '../s3/s3-download';
 import { checkParquetFiles } from '../parquet/parquet';
 import { openDuckDB, sqlFileList, sqlIdent, sqlString, type DuckDBLimits, type DuckDBSession } from '../parquet/duckdb-session';
 import { reportProgress } from '../activity-progress';
+import type { LakeColumn } from '../../config/lake-schema';
+import type { MysqlSources } from '../mysql/mysql-sources';
+import { declaredSchemaOf } from '../parquet/parquet';
+import { assertLakeSchema } from '../parquet/lake-schema-check';
+import { lakeSelectList } from '../parquet/lake-select';
+import { markTimestampsUtc } from '../parquet/parquet-footer-utc';
+import { millisTimestampColumns } from '../parquet/parquet-writer-duckdb';
 
 export interface ReconcileDeps {
   s3: S3Client;
@@ -38,6 +47,8 @@ export interface ReconcileDeps {
   duckdb?: DuckDBLimits;
   /** Primary key per stream; ACODE streams use their config, others default to `id`. */
   primaryKeys?: Record<string, string>;
+  /** The sources, for the declared schema of streams whose columns are discovered (the worker always has them). */
+  sources?: MysqlSources;
 }
 
 /** Lands a partition as view `view`, each row carrying a unique `_order`: source, then file, then row. */
@@ -49,11 +60,14 @@ async function landPartition(
   dir: string,
   view: string,
   source: number,
+  declared: readonly LakeColumn[] | undefined,
 ): Promise<boolean> {
   if (files.length === 0) return false;
   await mkdir(dir);
   const local = await downloadObjects(s3, bucket, files.map((f) => f.key), dir, `reconcile ${view}`);
   await checkParquetFiles(db, bucket, local);
+  // a partition off the declared schema is refused, even when primary and backup agree with each other
+  if (declared) for (const f of local) await assertLakeSchema(db, f.path, `s3://${bucket}/${f.key}`, declared);
   await db.run(
     `CREATE VIEW ${view} AS SELECT * EXCLUDE (filename, file_row_number),
        (${source}::BIGINT << 60) | (regexp_extract(filename, '(\\d+)\\.parquet$', 1)::BIGINT << 40) | file_row_number AS _order
@@ -101,8 +115,10 @@ export function createReconcileActivities(deps: ReconcileDeps): ReconcileActivit
       return withTempDir('reconcile', async (dir) => {
         const db = await openDuckDB(dir, deps.duckdb);
         try {
-          const hasPrimary = await landPartition(s3, db, primary.bucket, primary.files, join(dir, 'primary'), 'p', 0);
-          const hasBackup = await landPartition(s3, db, backup.bucket, backup.files, join(dir, 'backup'), 'b', 1);
+          await db.run("SET TimeZone = 'UTC'");
+          const declared = await declaredSchemaOf(deps, primaryRef);
+          const hasPrimary = await landPartition(s3, db, primary.bucket, primary.files, join(dir, 'primary'), 'p', 0, declared);
+          const hasBackup = await landPartition(s3, db, backup.bucket, backup.files, join(dir, 'backup'), 'b', 1, declared);
           if (!hasPrimary) await db.run('CREATE VIEW p AS SELECT * FROM b LIMIT 0');
           if (!hasBackup) await db.run('CREATE VIEW b AS SELECT * FROM p LIMIT 0');
           const pCols = await describe(db, 'p');
@@ -143,12 +159,18 @@ export function createReconcileActivities(deps: ReconcileDeps): ReconcileActivit
             `CREATE TEMP TABLE repeated AS SELECT ${k} AS k, min(_order) AS keep FROM merged
                WHERE ${k} IS NOT NULL GROUP BY ${k} HAVING count(*) > 1`,
           );
+          // the declared lake schema, column for column (else the landed columns as they are)
+          const columns = declared ? lakeSelectList(declared, 'm') : 'm.* EXCLUDE (_order)';
           await db.run(
             `COPY (
-               SELECT m.* EXCLUDE (_order) FROM merged m LEFT JOIN repeated r ON m.${k} = r.k
+               SELECT ${columns} FROM merged m LEFT JOIN repeated r ON m.${k} = r.k
                WHERE (r.k IS NULL AND NOT (m.${k} IS NULL AND (m._order >> 60) = 1)) OR m._order = r.keep
              ) TO ${sqlString(outFile)} (FORMAT PARQUET, COMPRESSION SNAPPY)`,
           );
+          if (declared) {
+            await markTimestampsUtc(outFile, millisTimestampColumns(declared));
+            await assertLakeSchema(db, outFile, `${location}${partitionFileName(system, stream, 0)}`, declared);
+          }
 
           const dataKey = outPrefix + partitionFileName(system, stream, 0);
           await withdrawSuccessMarker(s3, bucket, outPrefix);

@@ -58,9 +58,9 @@ afterAll(async () => {
 });
 
 describe('syncTableToS3 (direct engine, DuckDB writer)', () => {
-  it('lands every row of the fiscal table with exact values for every column type', async () => {
-    const { syncTableToS3 } = createExtractActivities({ sources: db.sources, s3: s3env.s3, buckets: s3env.buckets });
-    const result = await syncTableToS3({ ...primary, stream: ACODE_FISCAL_TABLE, date: DATE, bucket: 'bronze' });
+  it('lands every row of the fiscal table with exact values for every column type (typed shape)', async () => {
+    const deps = { sources: db.sources, s3: s3env.s3, buckets: s3env.buckets };
+    const result = await syncTable(deps, { ...primary, stream: ACODE_FISCAL_TABLE, date: DATE, bucket: 'bronze' }, { shape: 'typed' });
     const prefix = partitionPrefix('acode', ACODE_FISCAL_TABLE, DATE);
     const columns = ACODE_FISCAL_COLUMNS.map((c) => c.name);
     const source = await sourceRowsAsText(ACODE_FISCAL_TABLE, columns, 'idpk');
@@ -216,6 +216,7 @@ describe('syncTableToS3 (direct engine, DuckDB writer)', () => {
     const result = await syncTable(
       { sources: db.sources, s3: s3env.s3, buckets: s3env.buckets },
       { ...primary, stream: ACODE_COMPLEMENT_TABLE, date: DATE, bucket: 'bronze' },
+      { shape: 'typed' },
     );
     const source = await sourceRowsAsText(ACODE_COMPLEMENT_TABLE, columns, 'idpk');
     expect(result.rows).toBe(source.length);
@@ -223,7 +224,8 @@ describe('syncTableToS3 (direct engine, DuckDB writer)', () => {
     try {
       const datetimes = described.filter((r) => /datetime|timestamp/i.test(String(r.Type))).map((r) => String(r.Field));
       const landed = await readParquetAsText(files, columns, 'idpk', datetimes);
-      expect(landed.schema.map((c) => c.name)).toEqual([...columns, '_airbyte_ab_id', '_airbyte_emitted_at']);
+      // leaf columns: the metadata first, the map of additional properties (key, value) last
+      expect(landed.schema.map((c) => c.name)).toEqual(['_airbyte_ab_id', '_airbyte_emitted_at', ...columns, 'key', 'value']);
       expect(landed.rows).toEqual(source);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });

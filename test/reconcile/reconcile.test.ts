@@ -75,8 +75,15 @@ test('primary missing 1 % of the backup rows and holding duplicates: exactly tho
   );
   expect(stats).toEqual({ n: '10000', keys: '10000', lo: '0', hi: '9999', gap_rows: '100' });
   const columns = await queryObject(env.buckets.bronze, dataKey, 'DESCRIBE t');
-  expect(columns).toHaveLength(22);
+  expect(columns).toHaveLength(23);
   expect(columns.map((c) => c.column_name)).toEqual(expect.arrayContaining(['idpk', '_airbyte_ab_id', '_airbyte_emitted_at']));
+  // the declared lake schema, read back by DuckDB's parquet_schema: Airbyte's metadata and types
+  const elements = await queryObject(env.buckets.bronze, dataKey, 'SELECT name, type, logical_type FROM parquet_schema($file)');
+  const element = (name: string) => elements.find((e) => e.name === name);
+  expect(elements[1].name).toBe('_airbyte_ab_id');
+  expect(element('_airbyte_emitted_at')).toMatchObject({ type: 'INT64', logical_type: expect.stringMatching(/isAdjustedToUTC=1.*MILLIS=MilliSeconds/) });
+  expect(element('ACODE_Val_Total')).toMatchObject({ type: 'DOUBLE' });
+  expect(elements[elements.length - 4].name).toBe('_airbyte_additional_properties');
   const codecs = await queryObject(env.buckets.bronze, dataKey, 'SELECT DISTINCT compression FROM parquet_metadata($file)');
   expect(codecs).toEqual([{ compression: 'SNAPPY' }]);
 
@@ -97,17 +104,30 @@ test('a stream missing from the primary entirely is taken whole from the backup'
   expect(result).toMatchObject({ gapsFound: 300, recordsReconciled: 300, duplicatesRemoved: 0, score: 100 });
 });
 
-test('different schemas between primary and backup fail as schema_change naming the column', async () => {
+test('a backup partition off the declared schema fails as schema_change naming its file and column', async () => {
   const date = '2024-08-03';
-  await writeParquetPartition(env.s3, ref('backup', date), [fiscalRowsSql({ from: 0, to: 10, doubles: true })]);
+  const [backupKey] = await writeParquetPartition(env.s3, ref('backup', date), [fiscalRowsSql({ from: 0, to: 10, typed: true })]);
   await writeParquetPartition(env.s3, ref('bronze', date), [fiscalRowsSql({ from: 0, to: 5 })]);
   const err = await createReconcileActivities({ s3: env.s3 })
     .reconcilePartition({ system: 'acode', stream: S, date })
     .catch((e) => e);
   expect(err).toBeInstanceOf(ApplicationFailure);
   expect(err.type).toBe('schema_change');
-  expect(err.message).toContain('ACODE_Val_Total is DECIMAL(15,2) in primary, DOUBLE in backup');
+  expect(err.message).toContain(`s3://${env.buckets.backup}/${backupKey}`);
+  expect(err.message).toContain('column ACODE_Val_Total: declared DOUBLE, found DECIMAL(15,2)');
   expect(await listObjects(env.s3, env.buckets.bronze, partitionPrefix('acode', S, date, 'reconciled'))).toEqual([]);
+});
+
+test('primary and backup that agree with each other but not with the declared schema are refused too', async () => {
+  const date = '2024-08-05';
+  await writeParquetPartition(env.s3, ref('backup', date), [fiscalRowsSql({ from: 0, to: 10, typed: true })]);
+  const [primaryKey] = await writeParquetPartition(env.s3, ref('bronze', date), [fiscalRowsSql({ from: 0, to: 5, typed: true })]);
+  const err = await createReconcileActivities({ s3: env.s3 })
+    .reconcilePartition({ system: 'acode', stream: S, date })
+    .catch((e) => e);
+  expect(err.type).toBe('schema_change');
+  expect(err.message).toContain(`s3://${env.buckets.bronze}/${primaryKey}`);
+  expect(err.message).toContain('column Data: declared group{member0: DATE, member1: STRING}, found DATE');
 });
 
 test('an unfinished backup partition (no _SUCCESS) is not read', async () => {

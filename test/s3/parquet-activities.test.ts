@@ -24,28 +24,32 @@ test('inspects every file of a DuckDB-written SNAPPY partition: rows, schema, nu
   expect(got.files).toBe(2);
   expect(got.rows).toBe(5000);
   const types = Object.fromEntries(got.schema.map((c) => [c.name, c.type]));
-  expect(got.schema).toHaveLength(22);
+  expect(got.schema).toHaveLength(23);
   expect(types).toMatchObject({
     idpk: 'BIGINT',
-    ACODE_Val_Total: 'DECIMAL(15,2)',
+    ACODE_Val_Total: 'DOUBLE',
     CNPJ: 'VARCHAR',
-    Data: 'DATE',
+    Data: 'STRUCT(member0 DATE, member1 VARCHAR)',
     _airbyte_ab_id: 'VARCHAR',
     _airbyte_emitted_at: 'TIMESTAMP WITH TIME ZONE',
+    _airbyte_additional_properties: 'MAP(VARCHAR, VARCHAR)',
   });
   expect(got.columns.CNPJ.nulls).toBe(500);
   expect(got.columns.idpk).toEqual({ nulls: 0, min: 0, max: 4999 });
   expect(got.columns.ACODE_Val_Total).toMatchObject({ nulls: 0, min: 0.5, max: 999.5 });
-  expect(got.columns.Data).toMatchObject({ min: '2024-01-01', max: '2024-01-28' });
+  expect(got.columns['Data, member0']).toMatchObject({ min: '2024-01-01', max: '2024-01-28' });
 });
 
-test('decimal columns stored as DOUBLE are read the same way', async () => {
+test('a partition in the typed shape is not the declared airbyte-s3-v0 schema: schema_change naming file and column', async () => {
   const r = ref('2024-02-02');
-  await writeParquetPartition(env.s3, r, [fiscalRowsSql({ from: 10, to: 110, doubles: true })]);
-  const got = await createParquetActivities({ s3: env.s3 }).inspectPartition(r);
-  expect(got.rows).toBe(100);
-  expect(got.schema.find((c) => c.name === 'ACODE_Val_Total')?.type).toBe('DOUBLE');
-  expect(got.columns.ACODE_Val_Total).toMatchObject({ min: 10.5, max: 109.5 });
+  const [key] = await writeParquetPartition(env.s3, r, [fiscalRowsSql({ from: 10, to: 110, typed: true })]);
+  const err = await createParquetActivities({ s3: env.s3 }).inspectPartition(r).catch((e) => e);
+  expect(err).toBeInstanceOf(ApplicationFailure);
+  expect(err.type).toBe('schema_change');
+  expect(err.nonRetryable).toBe(true);
+  expect(err.message).toContain(`s3://${env.buckets.bronze}/${key}`);
+  expect(err.message).toContain('column ACODE_Val_Total: declared DOUBLE, found DECIMAL(15,2)');
+  expect(err.message).toContain('column Data: declared group{member0: DATE, member1: STRING}, found DATE');
 });
 
 test('a corrupted Parquet file fails as data_corruption naming its key', async () => {
