@@ -6,8 +6,9 @@
  * naming the file, the column, the declared and the found type.
  *
  * Types are compared as readers understand them: a logical type, else the
- * legacy converted type read by the Parquet spec's compatibility rules
- * (TIMESTAMP_MILLIS is TIMESTAMP(MILLIS, UTC)); INT64 with or without an
+ * legacy converted type (UTF8 is STRING); a timestamp or time with only a
+ * converted type is a difference, since readers disagree on its time zone
+ * (DuckDB reads it naive, Spark as UTC); INT64 with or without an
  * INT(64, signed) annotation is INT64; a DECIMAL is its precision and scale
  * whatever its physical type; a map is MAP<key, value> (the deprecated
  * MAP_KEY_VALUE annotation and the value's repetition are not compared).
@@ -55,14 +56,12 @@ export function annotationOf(converted: string | null, logical: string | null, s
       return '';
     case 'UTF8':
       return 'STRING';
+    // a converted-only timestamp: the spec says UTC, DuckDB reads it naive, so the contract wants the logical type
     case 'TIMESTAMP_MILLIS':
-      return 'TIMESTAMP(MILLIS,UTC)';
     case 'TIMESTAMP_MICROS':
-      return 'TIMESTAMP(MICROS,UTC)';
     case 'TIME_MILLIS':
-      return 'TIME(MILLIS,UTC)';
     case 'TIME_MICROS':
-      return 'TIME(MICROS,UTC)';
+      return `${converted} without a logical type`;
     case 'DECIMAL':
       return `DECIMAL(${precision},${scale})`;
     default: {
@@ -78,7 +77,7 @@ export function nodeTypeText(node: ParquetNode): string {
   if (physical !== null) {
     if (annotation.startsWith('DECIMAL')) return annotation;
     if (annotation === 'STRING' && physical === 'BYTE_ARRAY') return 'STRING';
-    if ((annotation === 'DATE' && physical === 'INT32') || (annotation.startsWith('TIMESTAMP') && physical === 'INT64')) return annotation;
+    if ((annotation === 'DATE' && physical === 'INT32') || (annotation.startsWith('TIMESTAMP(') && physical === 'INT64')) return annotation;
     if (physical === 'INT64' && (annotation === '' || annotation === 'INT(64,signed)')) return 'INT64';
     if (physical === 'INT32' && (annotation === '' || annotation === 'INT(32,signed)')) return 'INT32';
     return annotation ? `${physical} ${annotation}` : physical;

@@ -4,7 +4,7 @@
  * the DuckDB type that writes its lake type. DuckDB reads Airbyte's
  * TIMESTAMP(MILLIS, UTC) as TIMESTAMPTZ (microseconds), so without the cast
  * `_airbyte_emitted_at` would come back as TIMESTAMP(MICROS, UTC); the
- * writer marks the millisecond column UTC afterwards (parquet-footer-utc.ts).
+ * writer marks the millisecond column UTC afterwards (parquet-footer-annotations.ts).
  */
 import type { LakeColumn, LakeType } from '../../config/lake-schema';
 import { sqlIdent } from './duckdb-session';

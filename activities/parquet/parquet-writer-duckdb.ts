@@ -18,7 +18,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { createCsvEncoder } from '../engine/extract-csv';
 import type { ExtractColumn } from '../engine/extract-columns';
 import type { ParquetFileSpec, ParquetFileWriter, ParquetWriterFactory } from './parquet-writer';
-import { markTimestampsUtc } from './parquet-footer-utc';
+import { markTimestampsUtc } from './parquet-footer-annotations';
 import { ADDITIONAL_PROPERTIES_COLUMN, AB_ID_COLUMN, EMITTED_AT_COLUMN, type LakeColumn, type LakeType } from '../../config/lake-schema';
 
 const execFileAsync = promisify(execFile);
@@ -88,7 +88,7 @@ function outputExpression(lake: LakeColumn, spec: ParquetFileSpec, sequence: str
     case AB_ID_COLUMN:
       return `${sqlText(spec.abIdPrefix)} || lpad(printf('%x', nextval('${sequence}')), 12, '0') AS ${id}`;
     case EMITTED_AT_COLUMN:
-      // DuckDB writes TIMESTAMP_MS unadjusted; finish() marks it UTC in the footer (parquet-footer-utc.ts).
+      // DuckDB writes TIMESTAMP_MS unadjusted; finish() marks it UTC in the footer (parquet-footer-annotations.ts).
       return `epoch_ms(${Math.trunc(spec.emittedAtMs)}::BIGINT)::TIMESTAMP_MS AS ${id}`;
     case ADDITIONAL_PROPERTIES_COLUMN:
       return `NULL::MAP(VARCHAR, VARCHAR) AS ${id}`;

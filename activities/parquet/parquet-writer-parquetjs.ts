@@ -11,6 +11,7 @@
 import { promises as fs } from 'node:fs';
 import type { ExtractColumn } from '../engine/extract-columns';
 import { AB_ID_COLUMN, ADDITIONAL_PROPERTIES_COLUMN, EMITTED_AT_COLUMN, lakeTypeText, type LakeColumn, type LakeType } from '../../config/lake-schema';
+import { addLogicalTypes } from './parquet-footer-annotations';
 import { airbyteAbId, type ParquetFileSpec, type ParquetFileWriter, type ParquetWriterFactory } from './parquet-writer';
 
 interface ParquetjsWriter {
@@ -160,6 +161,8 @@ class ParquetjsFileWriter implements ParquetFileWriter {
 
   async finish(): Promise<{ path: string; rows: number; bytes: number }> {
     await this.writer.close();
+    // parquetjs-lite writes converted types only; readers need the logical types (a UTC timestamp above all)
+    await addLogicalTypes(this.spec.path);
     const { size } = await fs.stat(this.spec.path);
     return { path: this.spec.path, rows: this.rows, bytes: size };
   }

@@ -38,7 +38,7 @@ import type { MysqlSources } from '../mysql/mysql-sources';
 import { declaredSchemaOf } from '../parquet/parquet';
 import { assertLakeSchema } from '../parquet/lake-schema-check';
 import { lakeSelectList } from '../parquet/lake-select';
-import { markTimestampsUtc } from '../parquet/parquet-footer-utc';
+import { markTimestampsUtc } from '../parquet/parquet-footer-annotations';
 import { millisTimestampColumns } from '../parquet/parquet-writer-duckdb';
 
 export interface ReconcileDeps {

@@ -19,7 +19,9 @@
  *    BYTE_ARRAY STRING, a union of two non-null types a group
  *    `{member0, member1}` of optional members, a map a MAP group.
  *
- * The Parquet bytes are written with parquetjs-lite. Every record gets a
+ * The Parquet bytes are written with parquetjs-lite, its footer given the
+ * logical types parquet-avro writes (TIMESTAMP(MILLIS, UTC), STRING, DATE,
+ * MAP) beside the converted ones. Every record gets a
  * random UUID, as Airbyte's do. The partition is written like every writer
  * of this project writes one (activities/s3/partition-writes.ts): marker
  * withdrawn, files uploaded, stale files removed, `_SUCCESS` last.
@@ -34,6 +36,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { FIRST_FILE_INDEX, partitionFileName, partitionPrefix, type BucketRole } from '../../config/pipelines';
 import type { MysqlSources } from '../../activities/mysql/mysql-sources';
 import type { TableSyncInput, TableSyncResult } from '../../activities/types';
+import { addLogicalTypes } from '../../activities/parquet/parquet-footer-annotations';
 import { removeObjectsNotWritten, uploadFile, withdrawSuccessMarker, writeSuccessMarker } from '../../activities/s3/partition-writes';
 
 interface ParquetjsField {
@@ -182,6 +185,8 @@ export async function airbyteS3Sync(deps: AirbyteS3SyncDeps, input: TableSyncInp
     const { file, out } = writer;
     writer = undefined;
     await out.close();
+    // parquet-avro writes logical types beside the converted ones; parquetjs-lite writes only the latter
+    await addLogicalTypes(file);
     const key = prefix + partitionFileName(system, stream, FIRST_FILE_INDEX[system] + written.size);
     bytes += (await fs.stat(file)).size;
     await uploadFile(deps.s3, bucket, key, file, signal);

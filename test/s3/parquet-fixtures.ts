@@ -11,7 +11,7 @@ import { BUCKETS, partitionFileName, partitionPrefix } from '../../config/pipeli
 import type { PartitionRef } from '../../activities/types';
 import { openDuckDB, sqlString } from '../../activities/parquet/duckdb-session';
 import { withTempDir } from '../../activities/s3/s3-download';
-import { markTimestampsUtc } from '../../activities/parquet/parquet-footer-utc';
+import { markTimestampsUtc } from '../../activities/parquet/parquet-footer-annotations';
 import { EMITTED_AT_COLUMN } from '../../config/lake-schema';
 
 export interface FiscalRowsOptions {
