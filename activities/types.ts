@@ -164,8 +164,11 @@ export interface ReconcileResult {
   location: string;
 }
 export interface ReconcileActivities {
-  /** Compare bronze and backup partitions of a date, write the reconciled Parquet, delete nothing. */
-  reconcilePartition(input: { system: SystemName; stream: string; date: string }): Promise<ReconcileResult>;
+  /**
+   * Compare bronze and backup partitions of a date; land the reconciled rows in the bronze origin=airbyte
+   * partition (its earlier objects kept in quarantine first) with a manifest naming the sources and `recovery`.
+   */
+  reconcilePartition(input: { system: SystemName; stream: string; date: string; recovery?: string }): Promise<ReconcileResult>;
 }
 
 // ---------- airbyte ----------

@@ -147,6 +147,19 @@ export type PartitionOrigin = 'airbyte' | 'reconciled';
 /** The last object of a complete partition: a partition without it is incomplete. */
 export const SUCCESS_MARKER = '_SUCCESS';
 
+/**
+ * Beside `_SUCCESS` in a partition reconciliation wrote: which sources and
+ * which recovery produced it (activities/quality/reconciled-partition.ts).
+ * Like every object whose name starts with `_`, readers skip it.
+ */
+export const PARTITION_MANIFEST = '_MANIFEST.json';
+
+/** A partition's data files: every object but the `_`-named ones (`_SUCCESS`, the manifest), as Hive and Athena read it. */
+export function isPartitionDataFile(key: string): boolean {
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  return !name.startsWith('_') && !name.startsWith('.');
+}
+
 /** `origin=<origin>/database=bronze_<system>/`: the folder holding a system's streams. */
 export function databasePrefix(system: SystemName, origin: PartitionOrigin = 'airbyte'): string {
   return `origin=${origin}/database=bronze_${system}/`;

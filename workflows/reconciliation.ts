@@ -1,9 +1,12 @@
 /**
  * Post-recovery reconciliation of a date: per stream, the gaps the backup fills
  * in the primary partition are found, merged and de-duplicated by key and
- * written as reconciled Parquet (nothing deleted, activities/quality/reconcile.ts);
+ * written into the day's bronze partition readers read, with a manifest naming
+ * the sources and the recovery (its earlier files kept in quarantine first,
+ * nothing deleted, activities/quality/reconcile.ts);
  * the run reports gaps found, records reconciled and a validation score.
  */
+import { workflowInfo } from '@temporalio/workflow';
 import type { ReconcileResult } from '../activities/types';
 import { activityProxies } from './activity-options';
 import { raiseAlert } from './alerting';
@@ -30,8 +33,10 @@ export async function reconciliation(input: ReconciliationInput): Promise<Reconc
   const proxies = activityProxies(resolveTimings(undefined));
   const toReconcile = streams ?? (system === 'acode' ? ACODE_STREAM_NAMES : []);
   const results: ReconcileResult[] = [];
+  // the recovery that started this reconciliation (its parent), named in each reconciled partition's manifest
+  const recovery = workflowInfo().parent?.workflowId;
   for (const stream of toReconcile) {
-    results.push(await proxies.inspect.reconcilePartition({ system, stream, date }));
+    results.push(await proxies.inspect.reconcilePartition({ system, stream, date, ...(recovery ? { recovery } : {}) }));
   }
   const result: ReconciliationResult = {
     system,

@@ -38,15 +38,26 @@ export interface ParquetDeps {
 
 /**
  * The declared lake schema of a landed partition: config's columns, else the
- * source's (primary for bronze, backup for the backup bucket); undefined when
- * neither is at hand (a quarantined copy, or no source given).
+ * source's (the bucket's own source first, primary for bronze and backup for
+ * the backup bucket, then the other: a replica has the primary's columns, and
+ * reconciliation runs while the primary is down); undefined when neither is
+ * at hand (a quarantined copy, or no source given).
  */
 export async function declaredSchemaOf(deps: Pick<ParquetDeps, 'sources'>, ref: PartitionRef): Promise<LakeColumn[] | undefined> {
   if (ref.bucket === 'quarantine') return undefined;
   const declared = streamLakeSchema(ref.system, ref.stream);
   if (declared || !deps.sources) return declared;
-  const role = ref.bucket === 'backup' ? 'backup' : 'primary';
-  return streamLakeSchema(ref.system, ref.stream, await discoverColumns(deps.sources.pool({ system: ref.system, role }), ref.stream));
+  const roles = ref.bucket === 'backup' ? (['backup', 'primary'] as const) : (['primary', 'backup'] as const);
+  let firstError: unknown;
+  for (const role of roles) {
+    try {
+      const columns = await discoverColumns(deps.sources.pool({ system: ref.system, role }), ref.stream);
+      return streamLakeSchema(ref.system, ref.stream, columns);
+    } catch (err) {
+      firstError ??= err;
+    }
+  }
+  throw firstError;
 }
 
 const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|REAL|DECIMAL)/;

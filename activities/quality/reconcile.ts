@@ -2,44 +2,45 @@
  * reconcilePartition: after a recovery that used the backup, find the rows
  * the backup partition has and the primary (bronze) partition lacks, by
  * primary key; validate them; merge them with the primary rows,
- * de-duplicated by key; write the result as Parquet (SNAPPY).
+ * de-duplicated by key; write the result as Parquet (SNAPPY) in the declared
+ * lake schema.
  *
- * Where: the bronze bucket under a separate origin, mirroring the partition,
- *   origin=reconciled/database=bronze_<system>/<stream>/cog_dt_ingestion=YYYY-MM-DD/file_<stream>_000.parquet
- * then its own `_SUCCESS`. A separate origin keeps every reader of the
- * origin=airbyte partitions (listings, quality gates, recent-file counts)
- * unaffected. Nothing is deleted and the original files are never touched.
- * A retry rewrites the same key (its `_SUCCESS` removed first), so the
- * result is the same.
+ * Where: the day's partition readers read, the bronze bucket's
+ *   origin=airbyte/database=bronze_<system>/<stream>/cog_dt_ingestion=YYYY-MM-DD/
+ * with `_SUCCESS` and a manifest naming the sources and the recovery
+ * (reconciled-partition.ts). Its earlier objects (partial, or the primary's
+ * complete files) are first copied, verified, to the quarantine bucket;
+ * nothing is deleted before it is kept. The backup bucket keeps its own copy
+ * untouched. A complete primary partition that lacks nothing is left as it
+ * is. A retry of a run that finished returns the manifest's result.
  *
  * Validation: every landed file must hold the stream's declared lake schema
  * (config/lake-schema.ts) and the two schemas must be equal (else a
- * 'schema_change' failure naming the file and column); the output is written
- * in the declared schema and checked before upload; gap rows with a NULL key cannot be reconciled and lower the
+ * 'schema_change' failure naming the file and column); the output is checked
+ * before upload; gap rows with a NULL key cannot be reconciled and lower the
  * score, as do duplicate gap rows. Score = 100 × usable gap rows / gap rows.
  *
  * Memory stays bounded: files are streamed to a temp directory, DuckDB runs
  * with a memory limit and spills to that directory.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { failure } from '../../config/failures';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BUCKETS, SUCCESS_MARKER, partitionFileName, type BucketRole, type SystemName, partitionPrefix, primaryKeyOf } from '../../config/pipelines';
+import { failure } from '../../config/failures';
+import { PIPELINE_LAKE_SHAPE, type LakeColumn } from '../../config/lake-schema';
+import { BUCKETS, FIRST_FILE_INDEX, SUCCESS_MARKER, partitionFileName, primaryKeyOf, quarantinePrefix, type BucketRole, type SystemName } from '../../config/pipelines';
 import type { ReconcileActivities, ReconcileResult } from '../types';
-import { listPartitionFiles, resolvePartition } from '../s3/s3';
-import { uploadFile, withdrawSuccessMarker, writeSuccessMarker } from '../s3/partition-writes';
-import { downloadObjects, withTempDir } from '../s3/s3-download';
-import { checkParquetFiles } from '../parquet/parquet';
-import { openDuckDB, sqlFileList, sqlIdent, sqlString, type DuckDBLimits, type DuckDBSession } from '../parquet/duckdb-session';
-import { reportProgress } from '../activity-progress';
-import type { LakeColumn } from '../../config/lake-schema';
 import type { MysqlSources } from '../mysql/mysql-sources';
-import { declaredSchemaOf } from '../parquet/parquet';
+import { listPartitionFiles, resolvePartition } from '../s3/s3';
+import { downloadObjects, withTempDir } from '../s3/s3-download';
+import { checkParquetFiles, declaredSchemaOf } from '../parquet/parquet';
+import { openDuckDB, sqlFileList, sqlIdent, sqlString, type DuckDBLimits, type DuckDBSession } from '../parquet/duckdb-session';
 import { assertLakeSchema } from '../parquet/lake-schema-check';
 import { lakeSelectList } from '../parquet/lake-select';
 import { markTimestampsUtc } from '../parquet/parquet-footer-annotations';
 import { millisTimestampColumns } from '../parquet/parquet-writer-duckdb';
+import { reportProgress } from '../activity-progress';
+import { keepOriginals, readManifest, replacePartition, type PartitionManifest } from './reconciled-partition';
 
 export interface ReconcileDeps {
   s3: S3Client;
@@ -49,6 +50,12 @@ export interface ReconcileDeps {
   primaryKeys?: Record<string, string>;
   /** The sources, for the declared schema of streams whose columns are discovered (the worker always has them). */
   sources?: MysqlSources;
+}
+
+/** `recovery-acode-…-20240501T030405Z`: the folder one run keeps the replaced partition under. */
+function runLabel(recovery: string | undefined): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${(recovery ?? 'reconciliation').replace(/[^A-Za-z0-9._-]/g, '_')}-${stamp}`;
 }
 
 /** Lands a partition as view `view`, each row carrying a unique `_order`: source, then file, then row. */
@@ -97,14 +104,17 @@ export function createReconcileActivities(deps: ReconcileDeps): ReconcileActivit
     deps.primaryKeys?.[stream] ?? primaryKeyOf(system, stream);
 
   return {
-    async reconcilePartition({ system, stream, date }): Promise<ReconcileResult> {
+    async reconcilePartition({ system, stream, date, recovery }): Promise<ReconcileResult> {
       const primaryRef = { bucket: 'bronze' as const, system, stream, date };
       const { bucket } = resolvePartition(primaryRef, buckets);
       const backupRef = { ...primaryRef, bucket: 'backup' as const };
       const primary = await listPartitionFiles(s3, primaryRef, buckets);
       const backup = await listPartitionFiles(s3, backupRef, buckets);
-      const outPrefix = partitionPrefix(system, stream, date, 'reconciled');
+      // the reconciled day lands where readers read: the primary's own origin=airbyte partition
+      const outPrefix = primary.prefix;
       const location = `s3://${bucket}/${outPrefix}`;
+      const written = await readManifest(s3, bucket, outPrefix);
+      if (written && primary.complete && recovery && written.recovery === recovery) return written.result; // a retry of a run that finished
       if (backup.files.length > 0 && !backup.complete) {
         throw failure('unknown', `backup partition s3://${backup.bucket}/${backup.prefix} has no ${SUCCESS_MARKER} marker: still being written`);
       }
@@ -152,6 +162,17 @@ export function createReconcileActivities(deps: ReconcileDeps): ReconcileActivit
           const gapDuplicates = gapRows - Number(m.g_null) - gapKeys;
           const primaryDuplicates = Number(m.p_rows) - Number(m.p_null) - Number(keys.p_keys);
 
+          const result: ReconcileResult = {
+            stream,
+            gapsFound: gapKeys,
+            recordsReconciled: gapKeys,
+            duplicatesRemoved: primaryDuplicates + gapDuplicates,
+            score: gapRows === 0 ? 100 : Math.round((10000 * gapKeys) / gapRows) / 100,
+            location,
+          };
+          // a complete primary partition that lacks nothing and repeats nothing stays as its sync wrote it
+          if (primary.complete && gapKeys === 0 && primaryDuplicates === 0) return result;
+
           const outFile = join(dir, 'reconciled.parquet');
           reportProgress({ stage: 'reconcile-write', stream });
           // Keys held more than once: keep the row with the smallest _order (the primary's first).
@@ -167,24 +188,35 @@ export function createReconcileActivities(deps: ReconcileDeps): ReconcileActivit
                WHERE (r.k IS NULL AND NOT (m.${k} IS NULL AND (m._order >> 60) = 1)) OR m._order = r.keep
              ) TO ${sqlString(outFile)} (FORMAT PARQUET, COMPRESSION SNAPPY)`,
           );
+          const dataKey = outPrefix + partitionFileName(system, stream, FIRST_FILE_INDEX[system]);
           if (declared) {
             await markTimestampsUtc(outFile, millisTimestampColumns(declared));
-            await assertLakeSchema(db, outFile, `${location}${partitionFileName(system, stream, 0)}`, declared);
+            await assertLakeSchema(db, outFile, `s3://${bucket}/${dataKey}`, declared);
           }
 
-          const dataKey = outPrefix + partitionFileName(system, stream, 0);
-          await withdrawSuccessMarker(s3, bucket, outPrefix);
-          reportProgress({ stage: 'reconcile-upload', stream, bytes: (await stat(outFile)).size });
-          await uploadFile(s3, bucket, dataKey, outFile);
-          await writeSuccessMarker(s3, bucket, outPrefix);
-          return {
+          // the partition as it was is kept, verified, before anything in it is replaced
+          const keptAt = `${quarantinePrefix(system, date)}replaced/${runLabel(recovery)}/`;
+          const kept = await keepOriginals(s3, bucket, outPrefix, buckets.quarantine, keptAt);
+          const primaryRowsKept = Number(m.p_rows) - primaryDuplicates;
+          const manifest: PartitionManifest = {
+            writtenBy: 'reconciliation',
+            recovery: recovery ?? null,
+            system,
             stream,
-            gapsFound: gapKeys,
-            recordsReconciled: gapKeys,
-            duplicatesRemoved: primaryDuplicates + gapDuplicates,
-            score: gapRows === 0 ? 100 : Math.round((10000 * gapKeys) / gapRows) / 100,
-            location,
+            date,
+            shape: declared ? PIPELINE_LAKE_SHAPE[system] : null,
+            rows: primaryRowsKept + gapKeys,
+            sources: [
+              { role: 'primary' as const, location: `s3://${primary.bucket}/${primary.prefix}`, files: primary.files.length, rows: primaryRowsKept },
+              { role: 'backup' as const, location: `s3://${backup.bucket}/${backup.prefix}`, files: backup.files.length, rows: gapKeys },
+            ].filter((source) => source.rows > 0),
+            keptOriginalsAt: kept > 0 || primary.files.length > 0 ? `s3://${buckets.quarantine}/${keptAt}${outPrefix}` : null,
+            result,
+            writtenAt: new Date().toISOString(),
           };
+          reportProgress({ stage: 'reconcile-upload', stream, bytes: (await stat(outFile)).size });
+          await replacePartition(s3, bucket, outPrefix, [{ key: dataKey, path: outFile }], manifest);
+          return result;
         } finally {
           db.close();
         }

@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { BUCKETS, SUCCESS_MARKER, databasePrefix, isSystem, partitionPrefix, quarantinePrefix, streamOfPrefix, type BucketRole } from '../../config/pipelines';
+import { BUCKETS, SUCCESS_MARKER, databasePrefix, isPartitionDataFile, isSystem, partitionPrefix, quarantinePrefix, streamOfPrefix, type BucketRole } from '../../config/pipelines';
 import { parseIngestionDate } from '../../config/calendar';
 import type { PartitionListing, PartitionRef, S3Activities } from '../types';
 import { withS3 } from './s3-errors';
@@ -105,8 +105,8 @@ export async function listPartitionFiles(
 ): Promise<{ bucket: string; prefix: string; files: StoredObject[]; complete: boolean }> {
   const { bucket, prefix } = resolvePartition(ref, buckets);
   const all = await listObjects(s3, bucket, prefix);
-  const files = all.filter((o) => !isSuccessMarker(o.key));
-  return { bucket, prefix, files, complete: files.length !== all.length };
+  const files = all.filter((o) => isPartitionDataFile(o.key));
+  return { bucket, prefix, files, complete: all.some((o) => isSuccessMarker(o.key)) };
 }
 
 async function md5OfObject(s3: S3Client, bucket: string, key: string): Promise<string> {
@@ -120,7 +120,7 @@ async function md5OfObject(s3: S3Client, bucket: string, key: string): Promise<s
 }
 
 /** Copies one object and proves the copy equals the source; throws a classified failure otherwise. */
-async function copyVerified(s3: S3Client, source: StoredObject, from: string, to: string, toKey: string): Promise<void> {
+export async function copyVerified(s3: S3Client, source: StoredObject, from: string, to: string, toKey: string): Promise<void> {
   if (source.size > MAX_SINGLE_COPY_BYTES) {
     throw failure('unknown', `S3 CopyObject s3://${from}/${source.key}: ${source.size} bytes exceeds the 5 GiB single-copy limit`, { final: true });
   }
@@ -193,7 +193,7 @@ export function createS3Activities(deps: S3Deps): S3Activities {
         const stream = streamOfPrefix(system, sub);
         if (!stream) continue;
         for (const o of await listObjects(s3, bucket, partitionPrefix(system, stream, date))) {
-          if (!isSuccessMarker(o.key) && o.lastModified.getTime() >= since) count += 1;
+          if (isPartitionDataFile(o.key) && o.lastModified.getTime() >= since) count += 1;
         }
       }
       return count;

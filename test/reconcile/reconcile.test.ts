@@ -36,37 +36,44 @@ async function queryObject(bucket: string, key: string, sql: string) {
   });
 }
 
+async function readObject(bucket: string, key: string): Promise<Buffer> {
+  const got = await env.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return Buffer.from(await got.Body!.transformToByteArray());
+}
+
 const snapshot = async (bucket: string, prefix: string) =>
   (await listObjects(env.s3, bucket, prefix)).map((o) => `${o.key}|${o.size}|${o.etag}`);
 
-test('primary missing 1 % of the backup rows and holding duplicates: exactly those rows reconciled', async () => {
+test('primary missing 1 % of the backup rows and holding duplicates: the day lands complete where readers read, originals kept first', async () => {
   const date = '2024-08-01';
+  const recovery = 'recovery-acode-primary_db_down-2024-08-01';
   await writeParquetPartition(env.s3, ref('backup', date), [fiscalRowsSql({ from: 0, to: 10_000 })]);
   await writeParquetPartition(env.s3, ref('bronze', date), [
     `${fiscalRowsSql({ from: 0, to: 10_000 })} WHERE i % 100 <> 7`,
     `${fiscalRowsSql({ from: 1010, to: 1060 })}`,
   ]);
   const primaryPrefix = partitionPrefix('acode', S, date);
-  const before = {
-    primary: await snapshot(env.buckets.bronze, primaryPrefix),
-    backup: await snapshot(env.buckets.backup, primaryPrefix),
-  };
+  const originals = new Map<string, Buffer>();
+  for (const o of await listObjects(env.s3, env.buckets.bronze, primaryPrefix)) originals.set(o.key, await readObject(env.buckets.bronze, o.key));
+  const backupBefore = await snapshot(env.buckets.backup, primaryPrefix);
 
   const activities = createReconcileActivities({ s3: env.s3 });
-  const result = await activities.reconcilePartition({ system: 'acode', stream: S, date });
-  const outPrefix = partitionPrefix('acode', S, date, 'reconciled');
+  const result = await activities.reconcilePartition({ system: 'acode', stream: S, date, recovery });
   expect(result).toEqual({
     stream: S,
     gapsFound: 100,
     recordsReconciled: 100,
     duplicatesRemoved: 50,
     score: 100,
-    location: `s3://${env.buckets.bronze}/${outPrefix}`,
+    location: `s3://${env.buckets.bronze}/${primaryPrefix}`,
   });
 
-  const written = await listObjects(env.s3, env.buckets.bronze, outPrefix);
-  expect(written.map((o) => o.key.slice(outPrefix.length))).toEqual(['_SUCCESS', `file_${S}_000.parquet`]);
-  const dataKey = written[1].key;
+  // the origin=airbyte partition: one file in the declared layout, the manifest, _SUCCESS last
+  const written = await listObjects(env.s3, env.buckets.bronze, primaryPrefix);
+  expect(written.map((o) => o.key.slice(primaryPrefix.length)).sort()).toEqual(['_MANIFEST.json', '_SUCCESS', `file_${S}_001.parquet`]);
+  const marker = written.find((o) => o.key.endsWith('_SUCCESS'))!;
+  for (const o of written) expect(o.lastModified.getTime()).toBeLessThanOrEqual(marker.lastModified.getTime());
+  const dataKey = `${primaryPrefix}file_${S}_001.parquet`;
   const [stats] = await queryObject(
     env.buckets.bronze,
     dataKey,
@@ -87,14 +94,42 @@ test('primary missing 1 % of the backup rows and holding duplicates: exactly tho
   const codecs = await queryObject(env.buckets.bronze, dataKey, 'SELECT DISTINCT compression FROM parquet_metadata($file)');
   expect(codecs).toEqual([{ compression: 'SNAPPY' }]);
 
-  // Originals untouched.
-  expect(await snapshot(env.buckets.bronze, primaryPrefix)).toEqual(before.primary);
-  expect(await snapshot(env.buckets.backup, primaryPrefix)).toEqual(before.backup);
+  // the manifest names the sources and the recovery
+  const manifest = JSON.parse((await readObject(env.buckets.bronze, `${primaryPrefix}_MANIFEST.json`)).toString('utf8'));
+  expect(manifest).toMatchObject({
+    writtenBy: 'reconciliation',
+    recovery,
+    shape: 'airbyte-s3-v0',
+    rows: 10_000,
+    sources: [
+      { role: 'primary', location: `s3://${env.buckets.bronze}/${primaryPrefix}`, files: 2, rows: 9_900 },
+      { role: 'backup', location: `s3://${env.buckets.backup}/${primaryPrefix}`, files: 1, rows: 100 },
+    ],
+    result,
+  });
 
-  // Idempotent: a retry gives the same answer and the same single output file.
-  expect(await activities.reconcilePartition({ system: 'acode', stream: S, date })).toEqual(result);
-  expect((await listObjects(env.s3, env.buckets.bronze, outPrefix)).map((o) => o.key)).toEqual(written.map((o) => o.key));
-  expect(await snapshot(env.buckets.bronze, primaryPrefix)).toEqual(before.primary);
+  // every original object kept byte for byte in quarantine before it was replaced; the backup untouched
+  const keptAt = manifest.keptOriginalsAt as string;
+  expect(keptAt).toMatch(new RegExp(`^s3://${env.buckets.quarantine}/acode-20240801/replaced/${recovery}-\\d{8}T\\d{6}Z/${primaryPrefix}$`));
+  const keptPrefix = keptAt.slice(`s3://${env.buckets.quarantine}/`.length, -primaryPrefix.length);
+  for (const [key, body] of originals) expect((await readObject(env.buckets.quarantine, keptPrefix + key)).equals(body)).toBe(true);
+  expect((await listObjects(env.s3, env.buckets.quarantine, keptPrefix)).length).toBe(originals.size);
+  expect(await snapshot(env.buckets.backup, primaryPrefix)).toEqual(backupBefore);
+
+  // Idempotent: a retry of the finished run gives the same answer and leaves the partition as it is.
+  const after = await snapshot(env.buckets.bronze, primaryPrefix);
+  expect(await activities.reconcilePartition({ system: 'acode', stream: S, date, recovery })).toEqual(result);
+  expect(await snapshot(env.buckets.bronze, primaryPrefix)).toEqual(after);
+});
+
+test('a complete primary partition that lacks nothing is left as its sync wrote it', async () => {
+  const date = '2024-08-06';
+  await writeParquetPartition(env.s3, ref('backup', date), [fiscalRowsSql({ from: 0, to: 200 })]);
+  await writeParquetPartition(env.s3, ref('bronze', date), [fiscalRowsSql({ from: 0, to: 200 })]);
+  const before = await snapshot(env.buckets.bronze, partitionPrefix('acode', S, date));
+  const result = await createReconcileActivities({ s3: env.s3 }).reconcilePartition({ system: 'acode', stream: S, date });
+  expect(result).toMatchObject({ gapsFound: 0, duplicatesRemoved: 0, score: 100 });
+  expect(await snapshot(env.buckets.bronze, partitionPrefix('acode', S, date))).toEqual(before);
 });
 
 test('a stream missing from the primary entirely is taken whole from the backup', async () => {
@@ -115,7 +150,11 @@ test('a backup partition off the declared schema fails as schema_change naming i
   expect(err.type).toBe('schema_change');
   expect(err.message).toContain(`s3://${env.buckets.backup}/${backupKey}`);
   expect(err.message).toContain('column ACODE_Val_Total: declared DOUBLE, found DECIMAL(15,2)');
-  expect(await listObjects(env.s3, env.buckets.bronze, partitionPrefix('acode', S, date, 'reconciled'))).toEqual([]);
+  // nothing replaced: the primary partition still holds what it held
+  expect((await listObjects(env.s3, env.buckets.bronze, partitionPrefix('acode', S, date))).map((o) => o.key.split('/').pop()).sort()).toEqual([
+    '_SUCCESS',
+    `file_${S}_000.parquet`,
+  ]);
 });
 
 test('primary and backup that agree with each other but not with the declared schema are refused too', async () => {
