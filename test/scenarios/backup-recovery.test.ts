@@ -4,10 +4,12 @@
  * alert receivers: use_backup_immediately (primary down, authentication
  * failure) and full_backup_restore (a corrupted bronze partition moved to
  * quarantine, never deleted); and reconciliation of a bronze partition that
- * lost a file the backup still has.
+ * lost a file the backup still has. After each, the day's origin=airbyte
+ * partition (where readers read) is complete with the reconciled rows and a
+ * manifest naming the backup and the recovery.
  */
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { partitionPrefix, quarantinePrefix, SUCCESS_MARKER } from '../../config/pipelines';
+import { PARTITION_MANIFEST, partitionPrefix, quarantinePrefix, SUCCESS_MARKER } from '../../config/pipelines';
 import { reconciliationId, recoveryId } from '../../workflows/ids';
 import type { ReconciliationResult } from '../../workflows/reconciliation';
 import type { RecoveryResult } from '../../workflows/recovery';
@@ -58,13 +60,18 @@ describe('use_backup_immediately', () => {
       );
 
       await expectAcodePartitionsMatchSource(stack, 'backup', date, 'backup');
+      // where readers read: the day's origin=airbyte partitions complete, every key of the source once, from the backup
+      await expectAcodePartitionsMatchSource(stack, 'bronze', date, 'backup');
+      const id = recoveryId('acode', 'primary_db_down', date);
       for (const stream of ACODE_STREAM_NAMES) {
-        expect(await listKeys(stack.s3, stack.buckets.bronze, partitionPrefix('acode', stream, date))).toEqual([]);
+        const prefix = partitionPrefix('acode', stream, date);
+        const manifest = JSON.parse((await readObject(stack.s3, stack.buckets.bronze, `${prefix}${PARTITION_MANIFEST}`)).toString('utf8'));
+        expect(manifest).toMatchObject({ writtenBy: 'reconciliation', recovery: id, keptOriginalsAt: null, rows: stack.acode.rowCounts[stream] });
+        expect(manifest.sources).toEqual([{ role: 'backup', location: `s3://${stack.buckets.backup}/${prefix}`, files: expect.any(Number), rows: stack.acode.rowCounts[stream] }]);
       }
       expect(connectionStatus(stack, 'primary')).toBe('inactive');
       expect(connectionStatus(stack, 'backup')).toBe('active');
 
-      const id = recoveryId('acode', 'primary_db_down', date);
       expect(slackMentioning(stack, `${date}: recovery started for primary_db_down`)).toHaveLength(1);
       const done = slackMentioning(stack, `${date}: recovery recovered`);
       expect(done.map((m) => m.channel)).toEqual(['data-engineering']);
@@ -125,9 +132,10 @@ describe('full_backup_restore', () => {
     for (const [key, body] of originals) {
       expect((await readObject(stack.s3, stack.buckets.quarantine, `${qPrefix}${key}`)).equals(body)).toBe(true);
     }
-    expect(await listKeys(stack.s3, stack.buckets.bronze, fiscalPrefix)).toEqual([]);
-
     await expectAcodePartitionsMatchSource(stack, 'backup', date, 'backup');
+    // the quarantined day rebuilt where readers read, from the backup, with its manifest
+    await expectAcodePartitionsMatchSource(stack, 'bronze', date, 'backup');
+    expect(await listKeys(stack.s3, stack.buckets.bronze, `${fiscalPrefix}${PARTITION_MANIFEST}`)).toHaveLength(1);
     expect(await listKeys(stack.s3, stack.buckets.backup, `${fiscalPrefix}${SUCCESS_MARKER}`)).toHaveLength(1);
     expect(connectionStatus(stack, 'primary')).toBe('inactive');
     expect(connectionStatus(stack, 'backup')).toBe('active');
@@ -136,7 +144,7 @@ describe('full_backup_restore', () => {
 });
 
 describe('reconciliation', () => {
-  test('a bronze partition missing a file the backup has: every missing row restored in the reconciled output, originals untouched', async () => {
+  test('a bronze partition missing a file the backup has: every missing row restored where readers read, originals kept first', async () => {
     const date = '2024-05-04';
     for (const stream of ACODE_STREAM_NAMES) {
       await stack.activities.syncTableToS3({ system: 'acode', role: 'primary', stream, date, bucket: 'bronze' });
@@ -173,12 +181,22 @@ describe('reconciliation', () => {
     expect(result.score).toBe(100);
 
     for (const stream of ACODE_STREAM_NAMES) {
-      const prefix = partitionPrefix('acode', stream, date, 'reconciled');
+      const prefix = partitionPrefix('acode', stream, date);
       expect(await listKeys(stack.s3, stack.buckets.bronze, `${prefix}${SUCCESS_MARKER}`)).toHaveLength(1);
       const reconciled = sorted(await parquetColumn(stack.s3, stack.buckets.bronze, prefix));
       expect(reconciled).toEqual(sorted(await sourceKeys(stack.sources, 'primary', stream)));
     }
-    expect(await snapshot()).toEqual(before);
+    // only the fiscal partition was replaced; each of its objects was kept, byte for byte, before
+    const after = await snapshot();
+    const manifest = JSON.parse((await readObject(stack.s3, stack.buckets.bronze, `${fiscalPrefix}${PARTITION_MANIFEST}`)).toString('utf8'));
+    const kept = (manifest.keptOriginalsAt as string).slice(`s3://${stack.buckets.quarantine}/`.length, -fiscalPrefix.length);
+    for (const [name, body] of Object.entries(before)) {
+      if (name.startsWith(`bronze:${fiscalPrefix}`)) {
+        expect((await readObject(stack.s3, stack.buckets.quarantine, kept + name.slice('bronze:'.length))).toString('base64')).toBe(body);
+      } else {
+        expect(after[name]).toBe(body);
+      }
+    }
     await stack.slack.waitFor((m) => (m.text ?? '').includes(`ACODE ${date} reconciled: ${lostKeys.length} gaps`), 5_000);
   });
 });
