@@ -21,6 +21,9 @@ export function failureTypeOf(err: unknown): FailureType {
  * of the chain (an activity's own message names the system and the object), else the
  * innermost message (SDK wrappers such as "Activity task failed" say nothing).
  */
+/** Longest failure message carried on: room for a schema change naming a file's S3 location, its columns and types. */
+export const MAX_FAILURE_MESSAGE = 600;
+
 export function failureMessageOf(err: unknown): string {
   let current: unknown = err;
   let message = err instanceof Error ? err.message : String(err);
@@ -29,7 +32,7 @@ export function failureMessageOf(err: unknown): string {
     if (current instanceof ApplicationFailure && current.message) break;
     current = (current as { cause?: unknown }).cause;
   }
-  return message.replace(/\s+/g, ' ').slice(0, 300);
+  return message.replace(/\s+/g, ' ').slice(0, MAX_FAILURE_MESSAGE);
 }
 
 /** A workflow-level failure carrying a FailureType, so a parent or an operator reads the type back. */

@@ -130,11 +130,11 @@ export async function lakeSchemaProblems(db: DuckDBSession, path: string, declar
   const problems: string[] = [];
   const declaredNames = declared.map((c) => c.name);
   const foundNames = found.map((n) => n.name);
-  for (const [i, node] of found.entries()) {
-    if (!declaredNames.includes(node.name)) problems.push(`column ${node.name} (${nodeTypeText(node)}, position ${i + 1}) is not in the declared schema`);
-  }
   for (const c of declared) {
-    if (!foundNames.includes(c.name)) problems.push(`declared column ${c.name} (${lakeTypeText(c.type)}) not found`);
+    if (!foundNames.includes(c.name)) problems.push(`declared column ${c.name} ${lakeTypeText(c.type)} missing`);
+  }
+  for (const [i, node] of found.entries()) {
+    if (!declaredNames.includes(node.name)) problems.push(`column ${node.name} ${nodeTypeText(node)} (position ${i + 1}) not declared`);
   }
   const common = foundNames.filter((n) => declaredNames.includes(n));
   const expectedOrder = declaredNames.filter((n) => foundNames.includes(n));

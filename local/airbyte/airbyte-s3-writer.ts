@@ -97,7 +97,26 @@ function parquetFieldOf(json: JsonType): ParquetjsField {
   }
 }
 
-export function airbyteParquetFields(columns: CatalogColumn[]): Record<string, ParquetjsField> {
+/**
+ * The destination connector the simulated connection runs: 0.3.x, what the
+ * lake holds, or 1.0, whose metadata columns are renamed (`_airbyte_raw_id`,
+ * `_airbyte_extracted_at`, `_airbyte_meta`, `_airbyte_generation_id`) — the
+ * upgrade the lake's schema gate must stop. Of 1.0's `_airbyte_meta` only
+ * `sync_id` is imitated.
+ */
+export type AirbyteDestination = 'destination-s3-0.3' | 'destination-s3-1.0';
+
+export function airbyteParquetFields(columns: CatalogColumn[], destination: AirbyteDestination = 'destination-s3-0.3'): Record<string, ParquetjsField> {
+  if (destination === 'destination-s3-1.0') {
+    const fields: Record<string, ParquetjsField> = {
+      _airbyte_raw_id: { type: 'UTF8', compression: SNAPPY },
+      _airbyte_extracted_at: { type: 'TIMESTAMP_MILLIS', compression: SNAPPY },
+      _airbyte_meta: { optional: true, fields: { sync_id: optional('INT64') } },
+      _airbyte_generation_id: optional('INT64'),
+    };
+    for (const c of columns) fields[c.name] = parquetFieldOf(c.json);
+    return fields;
+  }
   const fields: Record<string, ParquetjsField> = {
     _airbyte_ab_id: { type: 'UTF8', compression: SNAPPY },
     _airbyte_emitted_at: { type: 'TIMESTAMP_MILLIS', compression: SNAPPY },
@@ -148,6 +167,8 @@ export interface AirbyteS3SyncDeps {
   buckets: Record<BucketRole, string>;
   /** Rows per Parquet file (default 500,000). */
   maxRowsPerFile?: number;
+  /** The destination version the connection runs (default 0.3.x, read at each sync). */
+  destination?: () => AirbyteDestination;
 }
 
 async function catalogOf(deps: AirbyteS3SyncDeps, input: TableSyncInput): Promise<CatalogColumn[]> {
@@ -167,7 +188,8 @@ export async function airbyteS3Sync(deps: AirbyteS3SyncDeps, input: TableSyncInp
   const bucket = deps.buckets[input.bucket];
   const prefix = partitionPrefix(system, stream, date);
   const columns = await catalogOf(deps, input);
-  const schema = new parquet.ParquetSchema(airbyteParquetFields(columns));
+  const destination = deps.destination?.() ?? 'destination-s3-0.3';
+  const schema = new parquet.ParquetSchema(airbyteParquetFields(columns, destination));
   const maxRows = deps.maxRowsPerFile ?? 500_000;
   const emittedAt = new Date();
   await withdrawSuccessMarker(deps.s3, bucket, prefix);
@@ -207,7 +229,10 @@ export async function airbyteS3Sync(deps: AirbyteS3SyncDeps, input: TableSyncInp
         await finishFile();
         await openFile();
       }
-      const record: Record<string, unknown> = { _airbyte_ab_id: randomUUID(), _airbyte_emitted_at: emittedAt };
+      const record: Record<string, unknown> =
+        destination === 'destination-s3-1.0'
+          ? { _airbyte_raw_id: randomUUID(), _airbyte_extracted_at: emittedAt, _airbyte_meta: { sync_id: 1 }, _airbyte_generation_id: 0 }
+          : { _airbyte_ab_id: randomUUID(), _airbyte_emitted_at: emittedAt };
       columns.forEach((c, i) => {
         const v = avroValue(c.json, row[i]);
         if (v !== undefined) record[c.name] = v;

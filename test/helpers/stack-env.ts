@@ -24,6 +24,7 @@
  *   airbyte                                  the AirbyteSimulator (registry, jobs, failNextJob…), asking for
  *                                            client credentials (airbyteCredentials: the id and secret)
  *   setAirbyteDate(d)                        the cog_dt_ingestion date the simulator's jobs write
+ *   setAirbyteDestination(v)                 the destination-s3 version the simulator's jobs imitate (default 0.3)
  *                                            (default: today on the service clock)
  *   slack, pagerDuty                         the receivers (received(), waitFor(predicate, ms))
  *   client, taskQueue, address, testEnv      the SDK's time-skipping client, the worker's queue, the
@@ -62,7 +63,7 @@ import type { TableSyncOptions } from '../../activities/engine/extract-engine';
 import { ACODE_STREAMS, BUCKETS, type BucketRole, type SystemName } from '../../config/pipelines';
 import { RADAR_TABLE_NAMES } from '../../config/radar-tables';
 import { directEngineRunSync } from '../../local/airbyte/direct-engine-sync';
-import { airbyteS3Sync } from '../../local/airbyte/airbyte-s3-writer';
+import { airbyteS3Sync, type AirbyteDestination } from '../../local/airbyte/airbyte-s3-writer';
 import { startAirbyteSimulator, type AirbyteSimulator } from '../../local/airbyte/simulator';
 import { startPagerDutyReceiver, type PagerDutyReceiver } from '../../local/alerts/pagerduty-receiver';
 import { startSlackReceiver, type SlackReceiver } from '../../local/alerts/slack-receiver';
@@ -115,6 +116,7 @@ export interface Stack {
   /** The application credentials the simulator asks for and the activities present. */
   airbyteCredentials: { clientId: string; clientSecret: string };
   setAirbyteDate(date: string | undefined): void;
+  setAirbyteDestination(destination: AirbyteDestination): void;
   slack: SlackReceiver;
   pagerDuty: PagerDutyReceiver;
   client: Client;
@@ -183,6 +185,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     let testEnv: TestWorkflowEnvironment | undefined;
     let dateOverride: string | undefined;
+    let destination: AirbyteDestination = 'destination-s3-0.3';
     const today = async () => new Date(testEnv ? await testEnv.currentTimeMs() : Date.now()).toISOString().slice(0, 10);
     // Airbyte 1.x authentication: the simulator asks for an application's client credentials,
     // which the activities read from their environment (AIRBYTE_CLIENT_ID/AIRBYTE_CLIENT_SECRET).
@@ -191,7 +194,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const airbyte = await startAirbyteSimulator({
       auth: { mode: 'client_credentials', ...airbyteClient },
       runSync: directEngineRunSync({
-        syncStream: (input, signal) => airbyteS3Sync({ sources: db.sources, s3, buckets }, input, signal),
+        syncStream: (input, signal) => airbyteS3Sync({ sources: db.sources, s3, buckets, destination: () => destination }, input, signal),
         streams: (connection) => (connection.system === 'radar' && options.airbyteRadarTables ? options.airbyteRadarTables : streamsOf(connection.system)),
         date: async () => dateOverride ?? today(),
       }),
@@ -242,6 +245,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       s3Proxy: s3env.proxy,
       airbyte,
       airbyteCredentials: airbyteClient,
+      setAirbyteDestination(version) {
+        destination = version;
+      },
       setAirbyteDate(date) {
         dateOverride = date;
       },
