@@ -6,4 +6,6 @@
 export const PATCHES = {
   /** A stream read against a consistent bound is checked against its own rows read, not a later COUNT(*) of the live table. */
   consistentBound: 'validate-against-consistent-bound',
+  /** Radar's Airbyte-engine partitions pass the lake's schema gate (inspectPartition), as every landed partition does. */
+  radarSchemaGate: 'radar-airbyte-schema-gate',
 } as const;

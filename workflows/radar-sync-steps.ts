@@ -1,7 +1,9 @@
 /**
  * The steps of a Radar sync: sync each table (direct engine, bounded
  * parallelism, 2 retries 15 min apart) or run the connection's Airbyte job
- * (bounded wait, 2 retries 15 min apart), then check each table's partition.
+ * (bounded wait, 2 retries 15 min apart), then check each table's partition
+ * (complete, and in the declared lake schema; the direct engine checks each
+ * file before it uploads it).
  * A failing critical table stops the run; other tables only warn.
  */
 import { patched, sleep } from '@temporalio/workflow';
@@ -116,6 +118,8 @@ export async function syncRadarTablesAirbyte(proxies: ActivityProxies, tables: s
     try {
       const listing = await proxies.quick.listPartition({ bucket: 'bronze', system: 'radar', stream: table, date });
       if (!listing.complete) throw failureOf('airbyte_failure', `table ${table}: partition ${date} has no _SUCCESS marker`);
+      // the lake's schema gate: a file off the declared schema fails the table as schema_change
+      if (patched(PATCHES.radarSchemaGate)) await proxies.inspect.inspectPartition({ bucket: 'bronze', system: 'radar', stream: table, date });
       outcome.files = listing.files.filter((f) => f.key.endsWith('.parquet')).length;
       outcome.bytes = listing.totalBytes;
     } catch (err) {

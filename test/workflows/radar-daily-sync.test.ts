@@ -124,6 +124,9 @@ describe('radarDailySync', () => {
     const serviceElapsed = Date.now() - realStart + ((await stack.skippedMs()) - skippedBefore);
     expect(serviceElapsed).toBeGreaterThanOrEqual(15 * MINUTE);
     expect(serviceElapsed).toBeLessThan(30 * MINUTE);
+    // every table's partition went through the lake's schema gate, and passed
+    const inspected = stack.calls.slice(callsBefore).filter((c) => c.name === 'inspectPartition').map((c) => (c.input as { stream: string }).stream);
+    expect(inspected.sort()).toEqual([...RADAR_TABLES].sort());
     for (const table of RADAR_TABLES) {
       const outcome = result.tables.find((t) => t.table === table)!;
       expect(outcome.status).toBe('synced');
