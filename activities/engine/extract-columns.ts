@@ -14,7 +14,7 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { StreamSpec } from '../../config/pipelines';
 import { identifierProblem, isIdentifier } from '../../config/identifiers';
-import type { SourceColumn, SourceColumnType } from '../../config/lake-schema';
+import { declaredSourceColumns, lakeTypeOf, lakeTypeText, type LakeShape, type SourceColumn, type SourceColumnType } from '../../config/lake-schema';
 
 /** A source column's type; covers what MySQL tables hold (its owner is the lake contract, config/lake-schema.ts). */
 export type ExtractColumnType = SourceColumnType;
@@ -110,8 +110,8 @@ export async function discoverColumns(pool: Pool, table: string): Promise<Extrac
   }));
 }
 
-/** The columns to write: the config's required set checked against the source, or everything discovered. */
-export function resolveColumns(spec: StreamSpec, discovered: ExtractColumn[]): ExtractColumn[] {
+/** The columns to write: the config's required set checked against the source (names, and lake types in `shape`), or everything discovered. */
+export function resolveColumns(spec: StreamSpec, discovered: ExtractColumn[], shape?: LakeShape): ExtractColumn[] {
   for (const c of discovered) assertIdentifier(c.name, `column of ${spec.name}`);
   if (spec.columns.length === 0) return discovered;
   const sourceNames = new Set(discovered.map((c) => c.name.toLowerCase()));
@@ -124,6 +124,16 @@ export function resolveColumns(spec: StreamSpec, discovered: ExtractColumn[]): E
       extra.length ? `unknown ${extra.join(', ')}` : '',
     ].filter(Boolean);
     throw new SchemaChangeError(`schema change in ${spec.name}: ${parts.join('; ')}`, missing, extra);
+  }
+  if (shape) {
+    // a source column whose type no longer maps to the declared lake type: the lake's schema would change
+    const declared = new Map((declaredSourceColumns(spec) ?? []).map((c) => [c.name.toLowerCase(), c]));
+    const changed = discovered.flatMap((c) => {
+      const want = lakeTypeText(lakeTypeOf(declared.get(c.name.toLowerCase())!.type, shape));
+      const got = lakeTypeText(lakeTypeOf(c.type, shape));
+      return want === got ? [] : [`column ${c.name}: declared ${want}, found ${got} (source ${c.type.kind})`];
+    });
+    if (changed.length) throw new SchemaChangeError(`schema change in ${spec.name}: ${changed.join('; ')}`, [], []);
   }
   return discovered;
 }

@@ -13,6 +13,8 @@
  *   the same deterministic names replace them, files the attempt did not
  *   rewrite are deleted only after every new file is uploaded, and the
  *   marker is written last.
+ * - Files hold the stream's declared lake schema (config/lake-schema.ts, the
+ *   pipeline's shape), each checked by the schema gate before its upload.
  * - An AbortSignal (the activity's cancellation) stops the query, the writer
  *   and the uploads; no marker is written.
  *
@@ -24,11 +26,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PoolConnection as CorePoolConnection } from 'mysql2';
 import type { PoolConnection } from 'mysql2/promise';
-import { BUCKETS, FIRST_FILE_INDEX, declaredStream, isSourceRole, isSystem, partitionFileName, partitionPrefix, type BucketRole, type StreamSpec } from '../../config/pipelines';
-import { parseIngestionDate } from '../../config/calendar';
+import { BUCKETS, FIRST_FILE_INDEX, partitionFileName, partitionPrefix, type BucketRole } from '../../config/pipelines';
+import { streamSpecFor, validateInput } from './extract-input';
 import type { MysqlSources } from '../mysql/mysql-sources';
 import type { TableSyncInput, TableSyncResult } from '../types';
-import { assertIdentifier, discoverColumns, resolveColumns } from './extract-columns';
+import { discoverColumns, resolveColumns } from './extract-columns';
 import { mysqlFailure, parquetWriteFailure } from './extract-failures';
 import { sliceCsvChunk, type CsvChunk } from './extract-row-packets';
 import { csvChunks, rowBatches } from './extract-row-source';
@@ -37,7 +39,6 @@ import { removeObjectsNotWritten, withdrawSuccessMarker, uploadFile, writeSucces
 import { newAbIdPrefix, type ParquetFileWriter, type ParquetWriterFactory, type ParquetWriterName } from '../parquet/parquet-writer';
 import { createDuckDbWriterFactory } from '../parquet/parquet-writer-duckdb';
 import { createParquetjsWriterFactory } from '../parquet/parquet-writer-parquetjs';
-import { invalidInput } from '../../config/failures';
 import { PIPELINE_LAKE_SHAPE, streamLakeSchema, type LakeShape } from '../../config/lake-schema';
 import { assertWriterShape } from '../parquet/parquet-writer';
 import { assertLakeSchema } from '../parquet/lake-schema-check';
@@ -82,26 +83,6 @@ export interface SyncDeps {
   buckets?: Record<BucketRole, string>;
 }
 
-/** The stream's spec: ACODE's from config; any other table carries the columns the source has. */
-export function streamSpecFor(system: TableSyncInput['system'], stream: string): StreamSpec {
-  const known = declaredStream(system, stream);
-  return known ?? { name: stream, primaryKey: 'id', columns: [], critical: false };
-}
-
-function validateInput(input: TableSyncInput, buckets: Record<BucketRole, string>): void {
-  const where = `syncTableToS3 ${JSON.stringify(input)}`;
-  if (!input || typeof input !== 'object') throw invalidInput('syncTableToS3: input missing');
-  if (!isSystem(input.system)) throw invalidInput(`${where}: unknown system`);
-  if (!isSourceRole(input.role)) throw invalidInput(`${where}: unknown role`);
-  if (!(input.bucket in buckets)) throw invalidInput(`${where}: unknown bucket role ${JSON.stringify(input.bucket)}`);
-  try {
-    assertIdentifier(input.stream, 'stream (table name)');
-    parseIngestionDate(input.date);
-  } catch (err) {
-    throw invalidInput(`${where}: ${(err as Error).message}`);
-  }
-}
-
 function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason ?? new Error('sync cancelled');
 }
@@ -125,7 +106,7 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
   const pool = deps.sources.pool(input);
   const { columns, key } = await discoverColumns(pool, stream)
     .then(async (found) => {
-      const resolved = resolveColumns(streamSpecFor(system, stream), found);
+      const resolved = resolveColumns(streamSpecFor(system, stream), found, shape);
       return { columns: resolved, key: await integerPrimaryKey(pool, stream, resolved) };
     })
     .catch((err) => {

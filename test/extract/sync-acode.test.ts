@@ -210,6 +210,20 @@ describe('syncTableToS3 (direct engine, DuckDB writer)', () => {
     }
   });
 
+  it('reports a source column whose type no longer maps to its declared lake type as schema_change, and writes nothing', async () => {
+    await admin(`ALTER TABLE ${ACODE_FISCAL_TABLE} MODIFY Aliquota_ICMS VARCHAR(12) NULL`);
+    try {
+      const input = { ...primary, stream: ACODE_FISCAL_TABLE, date: '2024-03-08', bucket: 'bronze' as const };
+      const failure = await syncTable({ sources: db.sources, s3: s3env.s3, buckets: s3env.buckets }, input).catch((e) => e);
+      expect(failure).toBeInstanceOf(ApplicationFailure);
+      expect(failure.type).toBe('schema_change');
+      expect(failure.message).toContain('column Aliquota_ICMS: declared DOUBLE, found STRING (source string)');
+      expect(await listKeys(s3env.s3, s3env.buckets.bronze, partitionPrefix('acode', ACODE_FISCAL_TABLE, input.date))).toEqual([]);
+    } finally {
+      await admin(`ALTER TABLE ${ACODE_FISCAL_TABLE} MODIFY Aliquota_ICMS DECIMAL(5,2) NULL`);
+    }
+  });
+
   it('carries every discovered column of a stream configured with no columns (complement table)', async () => {
     const [described] = await db.sources.pool(primary).query<RowDataPacket[]>(`SHOW COLUMNS FROM ${ACODE_COMPLEMENT_TABLE}`);
     const columns = described.map((r) => String(r.Field));
