@@ -213,7 +213,7 @@ describe('syncTableToS3 (direct engine, DuckDB writer)', () => {
   it('reports a source column whose type no longer maps to its declared lake type as schema_change, and writes nothing', async () => {
     await admin(`ALTER TABLE ${ACODE_FISCAL_TABLE} MODIFY Aliquota_ICMS VARCHAR(12) NULL`);
     try {
-      const input = { ...primary, stream: ACODE_FISCAL_TABLE, date: '2024-03-08', bucket: 'bronze' as const };
+      const input = { ...primary, stream: ACODE_FISCAL_TABLE, date: '2024-03-21', bucket: 'bronze' as const };
       const failure = await syncTable({ sources: db.sources, s3: s3env.s3, buckets: s3env.buckets }, input).catch((e) => e);
       expect(failure).toBeInstanceOf(ApplicationFailure);
       expect(failure.type).toBe('schema_change');

@@ -33,6 +33,10 @@ test('column types: integer, numeric (DECIMAL or DOUBLE), string, date', () => {
   expect(typeMatches('date', 'DATE')).toBe(true);
   expect(typeMatches('date', 'TIMESTAMP WITH TIME ZONE')).toBe(true);
   expect(typeMatches('date', 'VARCHAR')).toBe(false);
+  // airbyte-s3-v0: Avro's union of the date and string, as DuckDB reads it
+  expect(typeMatches('date', 'STRUCT(member0 DATE, member1 VARCHAR)')).toBe(true);
+  expect(typeMatches('date', 'STRUCT(member0 TIMESTAMP WITH TIME ZONE, member1 VARCHAR)')).toBe(true);
+  expect(typeMatches('date', 'STRUCT(member0 VARCHAR, member1 VARCHAR)')).toBe(false);
 });
 
 test('required columns: all present passes; a missing one and a wrong type are named', () => {
