@@ -138,11 +138,11 @@ export const AIRBYTE_CONNECTIONS: Record<SystemName, Partial<Record<SourceRole, 
 export const SOURCE_BUCKET: Readonly<Record<SourceRole, BucketRole>> = { primary: 'bronze', backup: 'backup' };
 
 /**
- * Who wrote a partition: `airbyte` is the layout Airbyte's S3 destination
- * writes and every reader reads (both engines write it); `reconciled` holds
- * reconciliation's merged rows beside it, so those readers never see them.
+ * The `origin=` folder of the layout: `airbyte`, the one Airbyte's S3
+ * destination writes and every reader reads. Both engines and reconciliation
+ * write it (a reconciled day carries a manifest, PARTITION_MANIFEST).
  */
-export type PartitionOrigin = 'airbyte' | 'reconciled';
+export type PartitionOrigin = 'airbyte';
 
 /** The last object of a complete partition: a partition without it is incomplete. */
 export const SUCCESS_MARKER = '_SUCCESS';
