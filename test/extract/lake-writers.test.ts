@@ -101,12 +101,19 @@ describe.each([
   });
 });
 
-test('an unparsable date is kept as its text in member1, as Avro\'s [null, date, string] union keeps it', async () => {
-  const factory = createParquetjsWriterFactory();
-  const file = path.join(dir, 'text-date.parquet');
-  const writer = await factory.open({ path: file, columns: COLUMNS, lake, abIdPrefix: '0123abcd-0000-4000-8000-', firstRowNumber: 1, emittedAtMs: EMITTED_AT });
-  await writer.write([[9, '1', '2024-13-45x', 'not a time', 1, 'x']]);
-  await writer.finish();
+test.each([
+  ['duckdb', () => createDuckDbWriterFactory({ workDir: dir })],
+  ['parquetjs', async () => createParquetjsWriterFactory()],
+] as const)("%s: an unparsable date is kept as its text in member1, as Avro's [null, date, string] union keeps it", async (name, create) => {
+  const factory = await create();
+  const file = path.join(dir, `text-date-${name}.parquet`);
+  try {
+    const writer = await factory.open({ path: file, columns: COLUMNS, lake, abIdPrefix: '0123abcd-0000-4000-8000-', firstRowNumber: 1, emittedAtMs: EMITTED_AT });
+    await writer.write([[9, '1', '2024-13-45x', 'not a time', 1, 'x']]);
+    await writer.finish();
+  } finally {
+    await factory.close();
+  }
   const [row] = await db.rows(`SELECT Data.member0 AS d0, Data.member1 AS d1, Quando.member1 AS q1 FROM read_parquet(${sqlString(file)})`);
   expect(row).toEqual({ d0: null, d1: '2024-13-45x', q1: 'not a time' });
 });
