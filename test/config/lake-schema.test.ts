@@ -111,3 +111,17 @@ test('a CREATE EXTERNAL TABLE per stream, partitioned by cog_dt_ingestion, at th
   expect(ddl).toMatch(/`_airbyte_emitted_at`\s+timestamp,/);
   expect(ddl).toMatch(/`_airbyte_additional_properties`\s+map<string,string>\n\)/);
 });
+
+test('MySQL types the engine discovers map to the lake types Airbyte writes for them', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { mapMysqlType } = require('../../activities/engine/extract-columns') as typeof import('../../activities/engine/extract-columns');
+  const lake = (dataType: string, columnType = dataType, precision: number | null = null, scale: number | null = null) =>
+    lakeTypeText(lakeSchemaOf([{ name: 'c', type: mapMysqlType(dataType, columnType, precision, scale), nullable: true }], 'airbyte-s3-v0')[2].type);
+  expect(lake('tinyint', 'tinyint(1)')).toBe('BOOLEAN');
+  expect(lake('int', 'int(11)')).toBe('INT64');
+  expect(lake('decimal', 'decimal(15,2)', 15, 2)).toBe('DOUBLE');
+  expect(lake('year')).toBe('STRING');
+  expect(lake('json')).toBe('STRING');
+  expect(lake('date')).toBe('group{member0: DATE, member1: STRING}');
+  expect(lake('timestamp')).toBe('group{member0: TIMESTAMP(MICROS,UTC), member1: STRING}');
+});
