@@ -89,7 +89,7 @@ test('network_partition: still down after the 5, 10 and 20 min re-tests → use_
   // The primary was never synced: only probed, three times.
   expect(standins.callsOf('syncTableToS3', (c) => c.input.role === 'primary')).toEqual([]);
   expect(standins.callsOf('checkSourceConnectivity', (c) => c.workflowId === id)).toHaveLength(3);
-  expect(standins.callsOf('reconcilePartition').map((c) => c.input)).toEqual(ACODE_STREAM_NAMES.map((stream) => ({ system: 'acode', stream, date })));
+  expect(standins.callsOf('reconcilePartition').map((c) => c.input)).toEqual(ACODE_STREAM_NAMES.map((stream) => ({ system: 'acode', stream, date, recovery: id })));
   expect(result.reconciliation).toMatchObject({ system: 'acode', date, streams: ACODE_STREAM_NAMES.map((stream) => expect.objectContaining({ stream })) });
   await captureHistory(handle, 'recovery-retry-primary-escalated-to-backup');
   await captureHistory(env.client.workflow.getHandle(reconciliation), 'reconciliation-after-backup');
