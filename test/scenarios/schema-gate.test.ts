@@ -64,15 +64,19 @@ test('Airbyte upgraded to destination-s3 1.0 (metadata columns renamed): schema_
   expectManualIntervention(result.recovery);
 });
 
+/** The day's sync with the fiscal table altered by `change`, put back by `undo` whatever happens. */
+async function failingWhileAltered(date: string, change: string, undo: string): Promise<Awaited<ReturnType<typeof failingDailySync>>> {
+  await alterFiscal(change);
+  try {
+    return await failingDailySync(date);
+  } finally {
+    await alterFiscal(undo);
+  }
+}
+
 test('a column added to the source: schema_change naming the file and the new column', async () => {
   const date = '2024-09-02';
-  await alterFiscal('ADD COLUMN `Codigo_Beneficio` VARCHAR(10) NULL');
-  let result: Awaited<ReturnType<typeof failingDailySync>>;
-  try {
-    result = await failingDailySync(date);
-  } finally {
-    await alterFiscal('DROP COLUMN `Codigo_Beneficio`');
-  }
+  const result = await failingWhileAltered(date, 'ADD COLUMN `Codigo_Beneficio` VARCHAR(10) NULL', 'DROP COLUMN `Codigo_Beneficio`');
   expect(result.cause.type).toBe('schema_change');
   expect(result.cause.message).toContain(`schema change in ${fiscalFile(date)}: column Codigo_Beneficio STRING (position 23) not declared`);
   expectManualIntervention(result.recovery);
@@ -80,13 +84,7 @@ test('a column added to the source: schema_change naming the file and the new co
 
 test('a column whose type changed in the source: schema_change naming file, column, declared and found type', async () => {
   const date = '2024-09-03';
-  await alterFiscal('MODIFY `Aliquota_ICMS` VARCHAR(12) NULL');
-  let result: Awaited<ReturnType<typeof failingDailySync>>;
-  try {
-    result = await failingDailySync(date);
-  } finally {
-    await alterFiscal('MODIFY `Aliquota_ICMS` DECIMAL(5,2) NULL');
-  }
+  const result = await failingWhileAltered(date, 'MODIFY `Aliquota_ICMS` VARCHAR(12) NULL', 'MODIFY `Aliquota_ICMS` DECIMAL(5,2) NULL');
   expect(result.cause.type).toBe('schema_change');
   expect(result.cause.message).toContain(`schema change in ${fiscalFile(date)}: column Aliquota_ICMS: declared DOUBLE, found STRING`);
   expectManualIntervention(result.recovery);
