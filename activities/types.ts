@@ -66,6 +66,29 @@ export interface TableSyncInput extends SourceRef {
   date: string;
   /** bronze for the primary, backup for ACODE's backup source. */
   bucket: BucketRole;
+  /**
+   * One key slice of a table too big for one activity (planTableSync): only
+   * this slice is read, its files named by it; finishTableSync completes the
+   * partition once every slice landed.
+   */
+  slice?: { bound: KeyBound; slice: KeySlice; count: number };
+}
+/** The key interval a sync reads (activities/engine/extract-ranges.ts). */
+export interface KeyBound {
+  key: string;
+  low?: string | null;
+  high: string | null;
+}
+export interface KeySlice {
+  index: number;
+  after: string | null;
+  upTo: string | null;
+}
+/** How a table's sync is split: no slices, one activity reads it whole; else one activity per slice. */
+export interface TableSyncPlan {
+  stream: string;
+  bound?: KeyBound;
+  slices: KeySlice[];
 }
 export interface TableSyncResult {
   stream: string;
@@ -80,7 +103,11 @@ export interface TableSyncResult {
    * partition holds exactly `rows`, the rows read from it. Absent for a table
    * without a single-column integer key (read whole).
    */
-  bound?: { key: string; high: string | null };
+  bound?: KeyBound;
+  /** Key slices read at once (several connections or activities); absent: one. */
+  slices?: number;
+  /** For one slice of a planned sync: how far it got (its files, rows, bytes). */
+  slice?: KeySlice & { files: number; rows: number; bytes: number };
   /** Where a retried attempt continued: the files and rows an earlier attempt had landed. */
   resumedFrom?: { files: number; rows: number };
   /** Rows this attempt read from the source (the rest were landed by earlier attempts). */
@@ -89,6 +116,10 @@ export interface TableSyncResult {
 export interface ExtractActivities {
   /** MySQL table → Parquet (SNAPPY) files → S3, `_SUCCESS` last. */
   syncTableToS3(input: TableSyncInput): Promise<TableSyncResult>;
+  /** Cuts each table too big for one activity into key slices (its bound read once) and withdraws their partitions' `_SUCCESS`. */
+  planTableSync(input: Omit<TableSyncInput, 'stream' | 'slice'> & { streams: string[] }): Promise<TableSyncPlan[]>;
+  /** Completes a partition whose slices all landed: other objects removed, `_SUCCESS` written; the slices' totals. */
+  finishTableSync(input: Omit<TableSyncInput, 'slice'> & { bound: KeyBound; slices: TableSyncResult[] }): Promise<TableSyncResult>;
 }
 
 // ---------- s3 ----------

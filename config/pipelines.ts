@@ -187,10 +187,14 @@ export function partitionLocation(bucketName: string, system: SystemName, stream
 export const FIRST_FILE_INDEX: Readonly<Record<SystemName, number>> = { acode: 1, radar: 0 };
 
 /** File name of the n-th Parquet file of a partition: ACODE `file_<stream>_NNN.parquet`, Radar `file_<table>_part_N.parquet`. */
-export function partitionFileName(system: SystemName, stream: string, index: number): string {
-  return system === 'acode'
-    ? `file_${stream}_${String(index).padStart(3, '0')}.parquet`
-    : `file_${stream}_part_${index}.parquet`;
+/**
+ * The object name of a partition's file `index`; a table read in several key
+ * slices names each file by its slice too (`file_fiscal_002_001.parquet`).
+ */
+export function partitionFileName(system: SystemName, stream: string, index: number, slice?: number): string {
+  const pad = (n: number) => String(n).padStart(3, '0');
+  if (slice !== undefined) return system === 'acode' ? `file_${stream}_${pad(slice)}_${pad(index)}.parquet` : `file_${stream}_part_${slice}_${index}.parquet`;
+  return system === 'acode' ? `file_${stream}_${pad(index)}.parquet` : `file_${stream}_part_${index}.parquet`;
 }
 
 /** `acode-YYYYMMDD/` — where a corrupted partition of a date is moved, never deleted. */

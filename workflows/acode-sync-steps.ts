@@ -10,6 +10,7 @@ import type { ActivityProxies } from './activity-options';
 import type { Timings } from './timings';
 import { failureOf } from './failure-classification';
 import { PATCHES } from './patches';
+import { planTables, syncPlannedTable } from './table-sync';
 
 export interface StreamSummary {
   stream: string;
@@ -52,7 +53,7 @@ export interface LandedStream {
   durationMs: number;
 }
 
-/** Direct engine: each stream MySQL → Parquet → S3, all streams at once. */
+/** Direct engine: each stream MySQL → Parquet → S3, all streams at once (a big one in key slices, workflows/table-sync.ts). */
 export async function syncStreamsDirect(
   proxies: ActivityProxies,
   streams: string[],
@@ -62,9 +63,11 @@ export async function syncStreamsDirect(
 ): Promise<LandedStream[]> {
   const { timeoutMs } = syncBounds(source, t);
   const sync = proxies.sync(timeoutMs);
+  const base = { system: 'acode' as const, role: source, date, bucket: SOURCE_BUCKET[source] };
+  const plans = await planTables(proxies.quick, base, streams);
   return Promise.all(
     streams.map(async (stream) => {
-      const result = await sync.syncTableToS3({ system: 'acode', role: source, stream, date, bucket: SOURCE_BUCKET[source] });
+      const result = await syncPlannedTable(sync, proxies.quick, { ...base, stream }, plans.get(stream));
       return { stream, result, durationMs: result.durationMs };
     }),
   );

@@ -21,6 +21,8 @@ export type QuickActivities = Pick<
   | 'getConnectionStatus'
   | 'setConnectionStatus'
   | 'triggerAirbyteSync'
+  | 'planTableSync'
+  | 'finishTableSync'
 >;
 export type InspectActivities = Pick<Activities, 'inspectPartition' | 'quarantinePartition' | 'reconcilePartition' | 'runQualityGates'>;
 export type AirbyteWaitActivities = Pick<AirbyteActivities, 'waitForAirbyteJob'>;

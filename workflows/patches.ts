@@ -8,4 +8,6 @@ export const PATCHES = {
   consistentBound: 'validate-against-consistent-bound',
   /** Radar's Airbyte-engine partitions pass the lake's schema gate (inspectPartition), as every landed partition does. */
   radarSchemaGate: 'radar-airbyte-schema-gate',
+  /** The direct engine's tables are planned first: one too big for one activity is read by one activity per key slice. */
+  distributedRanges: 'distributed-key-slices',
 } as const;

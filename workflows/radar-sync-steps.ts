@@ -8,6 +8,7 @@
  */
 import { patched, sleep } from '@temporalio/workflow';
 import { PATCHES } from './patches';
+import { planTables, syncPlannedTable } from './table-sync';
 import { AIRBYTE_CONNECTIONS, RADAR_CRITICAL_TABLES, SENSITIVE_TABLES } from '../config/pipelines';
 import type { FailureType } from '../config/failures';
 import type { ActivityProxies } from './activity-options';
@@ -67,10 +68,12 @@ export async function syncRadarTablesDirect(proxies: ActivityProxies, tables: st
   });
   const outcomes = new Map<string, RadarTableOutcome>();
   let criticalFailed = false;
+  const base = { system: 'radar' as const, role: 'primary' as const, date, bucket: 'bronze' as const };
+  const plans = await planTables(proxies.quick, base, ordered);
   await forEachBounded(ordered, t.radarParallelism, () => criticalFailed, async (table) => {
     const outcome = emptyOutcome(table, 'synced');
     try {
-      const result = await sync.syncTableToS3({ system: 'radar', role: 'primary', stream: table, date, bucket: 'bronze' });
+      const result = await syncPlannedTable(sync, proxies.quick, { ...base, stream: table }, plans.get(table));
       // Read against a consistent bound, the rows read are the rows landed; else the live table is counted.
       if (!(result.bound && patched(PATCHES.consistentBound))) {
         const sourceRows = await proxies.quick.countSourceRows({ system: 'radar', role: 'primary', table });

@@ -2,21 +2,25 @@
  * The direct sync engine: one MySQL table streamed to Parquet files in S3, in
  * the layout Airbyte's S3 destination writes, `_SUCCESS` last.
  *
- * - Rows stream from one SELECT. For the DuckDB writer the row packets become
- *   CSV bytes directly (extract-row-packets.ts); for the others mysql2 parses
- *   them into values. The connection is paused while the writer is behind,
- *   so memory holds a few batches, never the table (extract-row-source.ts).
- * - Files roll at a row or byte bound and are uploaded while the next file is
- *   being written; at most one upload waits behind the writer.
+ * - A table with a single-column integer key is read against one consistent
+ *   bound, cut into key slices read at once by several connections
+ *   (`rangeConnections`), each slice in keyset ranges of one file
+ *   (extract-slice.ts, extract-ranges.ts); a table without one is read whole.
+ *   A table too big for one worker is planned into slices that separate
+ *   activities read (input `slice`, extract-plan.ts).
+ * - Rows stream from the SELECTs: for the DuckDB writer the row packets
+ *   become CSV bytes directly (extract-row-packets.ts); the connection is
+ *   paused while the writer is behind, so memory holds a few batches per
+ *   slice, never the table.
  * - A retry or rerun is idempotent and loses nothing complete early: the
  *   partition's marker goes first, earlier files stay until the new files of
- *   the same deterministic names replace them, files the attempt did not
- *   rewrite are deleted only after every new file is uploaded, and the
- *   marker is written last.
+ *   the same deterministic names replace them, files no slice rewrote are
+ *   deleted only after every new file is uploaded, and the marker is written
+ *   last. A retried attempt continues each slice after its checkpoint.
  * - Files hold the stream's declared lake schema (config/lake-schema.ts, the
  *   pipeline's shape), each checked by the schema gate before its upload.
- * - An AbortSignal (the activity's cancellation) stops the query, the writer
- *   and the uploads; no marker is written.
+ * - An AbortSignal (the activity's cancellation) stops the queries, the
+ *   writers and the uploads; no marker is written.
  *
  * Usable outside Temporal: progress goes to `onProgress`.
  */
@@ -24,29 +28,28 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { PoolConnection as CorePoolConnection } from 'mysql2';
-import type { PoolConnection } from 'mysql2/promise';
 import { BUCKETS, FIRST_FILE_INDEX, partitionFileName, partitionPrefix, type BucketRole } from '../../config/pipelines';
 import { streamSpecFor, validateInput } from './extract-input';
 import type { MysqlSources } from '../mysql/mysql-sources';
 import type { TableSyncInput, TableSyncResult } from '../types';
 import { discoverColumns, resolveColumns } from './extract-columns';
-import { mysqlFailure, parquetWriteFailure } from './extract-failures';
-import { sliceCsvChunk, type CsvChunk } from './extract-row-packets';
-import { csvChunks, rowBatches } from './extract-row-source';
-import { checkpointToResume, integerPrimaryKey, lastRowField, rangeSelect, readBound, type SyncCheckpoint } from './extract-ranges';
-import { removeObjectsNotWritten, withdrawSuccessMarker, uploadFile, writeSuccessMarker } from '../s3/partition-writes';
-import { newAbIdPrefix, type ParquetFileWriter, type ParquetWriterFactory, type ParquetWriterName } from '../parquet/parquet-writer';
+import { mysqlFailure } from './extract-failures';
+import { boundSpan, checkpointToResume, integerPrimaryKey, planSlices, readBound, sliceCount, sliceSpan, type KeySlice, type SliceProgress, type SyncCheckpoint } from './extract-ranges';
+import { readSlice, throwIfAborted, type SliceContext } from './extract-slice';
+import { removeObjectsNotWritten, withdrawSuccessMarker, writeSuccessMarker } from '../s3/partition-writes';
+import { newAbIdPrefix, type ParquetWriterFactory, type ParquetWriterName } from '../parquet/parquet-writer';
 import { createDuckDbWriterFactory } from '../parquet/parquet-writer-duckdb';
 import { createParquetjsWriterFactory } from '../parquet/parquet-writer-parquetjs';
 import { PIPELINE_LAKE_SHAPE, streamLakeSchema, type LakeShape } from '../../config/lake-schema';
 import { assertWriterShape } from '../parquet/parquet-writer';
 import { assertLakeSchema } from '../parquet/lake-schema-check';
-import { openDuckDB, type DuckDBSession } from '../parquet/duckdb-session';
+import { openDuckDB, type DuckDBDatabase, type DuckDBSession } from '../parquet/duckdb-session';
 
 export interface SyncProgress {
   rows: number;
   files: number;
+  /** The most rows the bound can hold (its key span): the total a progress bar shows; absent for a table read whole. */
+  total?: number;
 }
 
 export interface TableSyncOptions {
@@ -61,14 +64,20 @@ export interface TableSyncOptions {
   batchRows?: number;
   /** Bytes of CSV handed to a CSV-reading writer at a time, about (default 1 MiB). */
   chunkBytes?: number;
+  /** Connections reading key slices of one table at once (default: one per two cores, DEFAULT_RANGE_CONNECTIONS). */
+  rangeConnections?: number;
+  /** A table is cut into slices of at least this many keys (default 250,000): a small table is read on one connection. */
+  minRowsPerSlice?: number;
   /** Parent of the attempt's temp directory (default os.tmpdir()). */
   tempDir?: string;
   /** Multipart upload part size (default 8 MiB; S3's minimum is 5 MiB). */
   uploadPartSizeBytes?: number;
-  /** DuckDB memory limit (default 256MB). */
+  /** DuckDB memory limit (default 256MB), for a database of the sync's own. */
   duckdbMemoryLimit?: string;
-  /** DuckDB threads (default 1). */
+  /** DuckDB threads (default 1), for a database of the sync's own. */
   duckdbThreads?: number;
+  /** A DuckDB database shared by syncs (the worker's), instead of one opened per sync. */
+  duckdb?: DuckDBDatabase;
   onProgress?: (progress: SyncProgress) => void;
   /** Called after each range's file is uploaded, with what a retried attempt needs to continue. */
   onCheckpoint?: (checkpoint: SyncCheckpoint) => void;
@@ -77,218 +86,170 @@ export interface TableSyncOptions {
   signal?: AbortSignal;
 }
 
+/** Each slice needs about two cores busy (the database sending, DuckDB encoding): one connection per two cores. */
+export const DEFAULT_RANGE_CONNECTIONS = Math.max(1, Math.floor(os.availableParallelism() / 2));
+/** Row numbers (`_airbyte_ab_id` suffixes) each slice has: 2^40, so 256 slices fill the 12 hex digits. */
+const SLICE_ROW_NUMBERS = 2 ** 40;
+export const MAX_SLICES = 256;
+
 export interface SyncDeps {
   sources: MysqlSources;
   s3: S3Client;
   buckets?: Record<BucketRole, string>;
 }
 
-function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw signal.reason ?? new Error('sync cancelled');
+/** The object names a sync's slices wrote: one numbering for a table read in one slice, one per slice otherwise. */
+export function sliceFileNames(input: Pick<TableSyncInput, 'system' | 'stream'>, slices: { index: number; files: number }[], sliced: boolean): string[] {
+  const first = FIRST_FILE_INDEX[input.system];
+  return slices.flatMap((s) =>
+    Array.from({ length: s.files }, (_, n) => partitionFileName(input.system, input.stream, first + n, sliced ? s.index : undefined)),
+  );
 }
+
+const fresh = (slice: KeySlice): SliceProgress => ({ ...slice, lastKey: null, files: 0, rows: 0, bytes: 0, done: false });
 
 export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: TableSyncOptions = {}): Promise<TableSyncResult> {
   const started = Date.now();
   const buckets = deps.buckets ?? { ...BUCKETS };
   validateInput(input, buckets);
-  const { system, stream, date, signal } = { ...input, signal: options.signal };
+  const { system, stream, date } = input;
   const bucket = buckets[input.bucket];
   const prefix = partitionPrefix(system, stream, date);
   const source = deps.sources.label(input);
   const redact = (text: string) => deps.sources.redact(input, text);
-  const maxRows = options.maxRowsPerFile ?? 1_000_000;
-  const maxBytes = options.maxSourceBytesPerFile ?? 512 * 1024 * 1024;
-  const firstIndex = FIRST_FILE_INDEX[system];
+  const fromSource = <T>(work: Promise<T>) => work.catch((err) => Promise.reject(mysqlFailure(err, source, stream, redact)));
 
   const shape = options.shape ?? PIPELINE_LAKE_SHAPE[system];
   assertWriterShape(options.writer ?? 'duckdb', shape, `syncTableToS3 ${system}/${stream}`);
 
   const pool = deps.sources.pool(input);
-  const { columns, key } = await discoverColumns(pool, stream)
-    .then(async (found) => {
+  const { columns, key } = await fromSource(
+    discoverColumns(pool, stream).then(async (found) => {
       const resolved = resolveColumns(streamSpecFor(system, stream), found, shape);
       return { columns: resolved, key: await integerPrimaryKey(pool, stream, resolved) };
-    })
-    .catch((err) => {
-      throw mysqlFailure(err, source, stream, redact);
-    });
+    }),
+  );
+  if (input.slice && input.slice.bound.key !== key) throw mysqlFailure(new Error(`the plan's key ${input.slice.bound.key} is not the table's integer key`), source, stream, redact);
   // the declared lake schema every file must hold; for a declared stream the source's columns were checked against it
   const lake = streamLakeSchema(system, stream, columns, shape)!;
-  throwIfAborted(signal);
-  const resumed = key ? checkpointToResume(options.resumeFrom, input, key) : undefined;
-  const bound = key ? (resumed?.bound ?? (await readBound(pool, stream, key).catch((err) => {
-    throw mysqlFailure(err, source, stream, redact);
-  }))) : undefined;
-  await withdrawSuccessMarker(deps.s3, bucket, prefix);
+  throwIfAborted(options.signal);
+  const resumed = key ? checkpointToResume(options.resumeFrom, input, key, input.slice ? [input.slice.slice] : undefined) : undefined;
+  const bound = key ? (input.slice?.bound ?? resumed?.bound ?? (await fromSource(readBound(pool, stream, key)))) : undefined;
+  const connections = Math.max(1, options.rangeConnections ?? DEFAULT_RANGE_CONNECTIONS);
+  const planned: KeySlice[] = input.slice
+    ? [input.slice.slice]
+    : bound
+      ? planSlices(bound, Math.min(MAX_SLICES, sliceCount(bound, options.minRowsPerSlice ?? 250_000, connections)))
+      : [{ index: 0, after: null, upTo: null }];
+  const states: SliceProgress[] = resumed ? resumed.slices.map((s) => ({ ...s })) : planned.map(fresh);
+  const sliced = (input.slice?.count ?? states.length) > 1;
+  if (!input.slice) await withdrawSuccessMarker(deps.s3, bucket, prefix);
 
   const workDir = await fs.mkdtemp(path.join(options.tempDir ?? os.tmpdir(), 'direct-sync-'));
   const factory: ParquetWriterFactory =
     options.writer === 'parquetjs'
       ? createParquetjsWriterFactory()
-      : await createDuckDbWriterFactory({ workDir, memoryLimit: options.duckdbMemoryLimit, threads: options.duckdbThreads });
-  const uploadAbort = new AbortController();
-  let connection: PoolConnection | undefined;
-  // Cancellation stops the uploads and drops the MySQL connection mid-stream (never a connection already back in the pool).
-  const onAbort = () => {
-    uploadAbort.abort();
-    (connection as unknown as { connection?: CorePoolConnection } | undefined)?.connection?.destroy();
-  };
-  signal?.addEventListener('abort', onAbort, { once: true });
-  let writer: ParquetFileWriter | undefined;
-  let gate: DuckDBSession | undefined;
-  let pendingUpload: Promise<void> | undefined;
-  // A resumed attempt keeps the files its checkpoint counts and continues after its last key.
-  let rows = resumed?.rows ?? 0;
-  let files = resumed?.files ?? 0;
-  let lastKey = resumed?.lastKey ?? null;
-  const written = new Set(Array.from({ length: files }, (_, i) => prefix + partitionFileName(system, stream, firstIndex + i)));
+      : await createDuckDbWriterFactory({ workDir, memoryLimit: options.duckdbMemoryLimit, threads: options.duckdbThreads, database: options.duckdb });
+  // one slice failing stops the others; cancellation stops them all
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  let gate: Promise<DuckDBSession> | undefined;
+  let gateQueue: Promise<unknown> = Promise.resolve();
   const abIdPrefix = resumed?.abIdPrefix ?? newAbIdPrefix();
   const emittedAtMs = resumed?.emittedAtMs ?? Date.now();
-  let bytes = resumed?.bytes ?? 0;
-  let rowsThisAttempt = 0;
-  options.onProgress?.({ rows, files }); // alive before the first row: discovery and the bound can take a while
+  const total = bound ? states.reduce((n, s) => n + sliceSpan(s, bound), 0) : undefined;
+  const sum = (field: 'rows' | 'files' | 'bytes') => states.reduce((n, s) => n + s[field], 0);
+  const resumedFrom = resumed ? { files: sum('files'), rows: sum('rows') } : undefined;
+  let rowsRead = 0;
+  const progress = () => options.onProgress?.({ rows: (resumedFrom?.rows ?? 0) + rowsRead, files: sum('files'), ...(total !== undefined ? { total } : {}) });
+  progress(); // alive before the first row: discovery and the bound can take a while
 
-  const openWriter = () =>
-    factory.open({
-      path: path.join(workDir, `file-${firstIndex + files}.parquet`),
-      columns,
-      lake,
-      abIdPrefix,
-      firstRowNumber: rows + 1,
-      emittedAtMs,
-    });
-  const closeAndUpload = async (current: ParquetFileWriter) => {
-    const done = await current.finish().catch((err) => {
-      throw parquetWriteFailure(err, stream);
-    });
-    const key = prefix + partitionFileName(system, stream, firstIndex + files);
-    // the schema gate before the file leaves: it must hold exactly the declared schema
-    gate ??= await openDuckDB(workDir, { memoryLimit: '64MB', threads: 1 });
-    await assertLakeSchema(gate, done.path, `s3://${bucket}/${key}`, lake);
-    await pendingUpload; // one upload in flight behind the writer at most
-    files++;
-    bytes += done.bytes;
-    written.add(key);
-    pendingUpload = uploadFile(deps.s3, bucket, key, done.path, uploadAbort.signal, options.uploadPartSizeBytes).finally(() =>
-      fs.rm(done.path, { force: true }),
-    );
-    pendingUpload.catch(() => undefined); // observed when awaited
+  const first = FIRST_FILE_INDEX[system];
+  const ctx: SliceContext = {
+    stream,
+    columns,
+    lake,
+    key,
+    pool,
+    s3: deps.s3,
+    bucket,
+    prefix,
+    factory,
+    // the schema gate's DuckDB connection, one check at a time for all slices
+    checkFile: (localPath, location) => {
+      const check = gateQueue.then(async () => {
+        gate ??= options.duckdb ? options.duckdb.connect() : openDuckDB(workDir, { memoryLimit: '64MB', threads: 1 });
+        await assertLakeSchema(await gate, localPath, location, lake);
+      });
+      gateQueue = check.catch(() => undefined);
+      return check;
+    },
+    workDir,
+    fileName: (slice, n) => partitionFileName(system, stream, first + n, sliced ? slice : undefined),
+    firstRowNumber: (slice) => (sliced ? slice * SLICE_ROW_NUMBERS : 0) + 1,
+    abIdPrefix,
+    emittedAtMs,
+    maxRows: options.maxRowsPerFile ?? 1_000_000,
+    maxBytes: options.maxSourceBytesPerFile ?? 512 * 1024 * 1024,
+    batchRows: options.batchRows ?? 16_384,
+    chunkBytes: options.chunkBytes ?? 1024 * 1024,
+    uploadPartSizeBytes: options.uploadPartSizeBytes,
+    source,
+    redact,
+    signal,
+    onRows: (n) => {
+      rowsRead += n;
+      progress();
+    },
   };
-
-  /** Streams one SELECT into the open writer, rolling files at the bounds; returns its rows and the key of its last row. */
-  const readInto = async (core: CorePoolConnection, sql: string): Promise<{ count: number; last?: string }> => {
-    const batchRows = options.batchRows ?? 16_384;
-    const chunks = writer!.writeCsv
-      ? csvChunks(core, sql, columns, { chunkRows: batchRows, chunkBytes: options.chunkBytes ?? 1024 * 1024, signal })
-      : undefined;
-    const batches: AsyncGenerator<CsvChunk | unknown[][]> = chunks ?? rowBatches(core, sql, batchRows, signal);
-    const keyIndex = key ? columns.findIndex((c) => c.name === key) : -1;
-    let count = 0;
-    let last: string | undefined;
-    try {
-      for await (const batch of batches) {
-        throwIfAborted(signal);
-        const n = Array.isArray(batch) ? batch.length : batch.rows;
-        if (n > 0 && keyIndex >= 0) last = Array.isArray(batch) ? String(batch[n - 1][keyIndex]) : lastRowField(batch, keyIndex);
-        for (let offset = 0; offset < n; ) {
-          if (writer!.rows >= maxRows || writer!.approxBytes >= maxBytes) {
-            await closeAndUpload(writer!);
-            writer = await openWriter();
-          }
-          const take = Math.min(n - offset, maxRows - writer!.rows);
-          const current = writer!;
-          const accepted = Array.isArray(batch)
-            ? current.write(offset === 0 && take === n ? batch : batch.slice(offset, offset + take))
-            : (() => {
-                const part = sliceCsvChunk(batch, offset, offset + take);
-                return current.writeCsv!(part.csv, part.rows);
-              })();
-          await accepted.catch((err) => {
-            throw parquetWriteFailure(err, stream);
-          });
-          offset += take;
-          rows += take;
-          count += take;
-          rowsThisAttempt += take;
-        }
-        options.onProgress?.({ rows, files });
-      }
-    } catch (err) {
-      throwIfAborted(signal);
-      throw mysqlFailure(err, source, stream, redact);
-    }
-    return { count, last };
+  const checkpoint = () => {
+    if (!bound) return;
+    const cp: SyncCheckpoint = { stream, date, role: input.role, bound, slices: states.map((s) => ({ ...s })), files: sum('files'), rows: sum('rows'), bytes: sum('bytes'), abIdPrefix, emittedAtMs };
+    options.onCheckpoint?.(cp);
   };
 
   try {
-    connection = await pool.getConnection().catch((err) => {
-      throw mysqlFailure(err, source, stream, redact);
-    });
-    // the callback-API connection underneath: its query() has the row stream
-    const core = (connection as unknown as { connection: CorePoolConnection }).connection;
-    const select = `SELECT ${columns.map((c) => `\`${c.name}\``).join(', ')} FROM \`${stream}\``;
-    if (!bound) {
-      // no single-column integer key: the whole table in one read, not resumable
-      writer = await openWriter();
-      await readInto(core, select);
-    } else {
-      for (;;) {
-        writer = await openWriter();
-        const range = await readInto(core, rangeSelect(select, bound, lastKey, maxRows));
-        if (range.count === 0) break;
-        const current = writer;
-        writer = undefined;
-        await closeAndUpload(current);
-        lastKey = range.last ?? lastKey;
-        const checkpoint: SyncCheckpoint = { stream, date, role: input.role, bound, lastKey, files, rows, bytes, abIdPrefix, emittedAtMs };
-        pendingUpload!.then(() => options.onCheckpoint?.(checkpoint), () => undefined);
-        if (range.count < maxRows) break;
-      }
+    const failures: unknown[] = [];
+    await Promise.all(
+      states.map((state) =>
+        state.done
+          ? undefined
+          : readSlice(ctx, state, checkpoint).catch((err) => {
+              failures.push(err);
+              stop.abort(err);
+            }),
+      ),
+    );
+    // every slice has stopped (the temp files can go); the first failure is the answer
+    throwIfAborted(options.signal);
+    if (failures.length) throw failures[0];
+    throwIfAborted(options.signal);
+    if (!input.slice) {
+      const written = new Set(sliceFileNames(input, states, sliced).map((name) => prefix + name));
+      await removeObjectsNotWritten(deps.s3, bucket, prefix, written);
+      await writeSuccessMarker(deps.s3, bucket, prefix);
     }
-    throwIfAborted(signal);
-    if (writer && (writer.rows > 0 || files === 0)) {
-      // the last file, or the one empty file of an empty table
-      const last = writer;
-      writer = undefined;
-      await closeAndUpload(last);
-    } else if (writer) {
-      const empty = writer;
-      writer = undefined;
-      await empty.abort();
-    }
-    await pendingUpload;
-    throwIfAborted(signal);
-    await removeObjectsNotWritten(deps.s3, bucket, prefix, written);
-    await writeSuccessMarker(deps.s3, bucket, prefix);
-    options.onProgress?.({ rows, files });
+    progress();
+    const [only] = states;
     return {
       stream,
-      rows,
-      files,
-      bytes,
+      rows: sum('rows'),
+      files: sum('files'),
+      bytes: sum('bytes'),
       durationMs: Date.now() - started,
       location: `s3://${bucket}/${prefix}`,
       ...(bound ? { bound } : {}),
-      ...(resumed ? { resumedFrom: { files: resumed.files, rows: resumed.rows } } : {}),
-      rowsReadThisAttempt: rowsThisAttempt,
+      ...(states.length > 1 ? { slices: states.length } : {}),
+      ...(input.slice ? { slice: { index: only.index, after: only.after, upTo: only.upTo, files: only.files, rows: only.rows, bytes: only.bytes } } : {}),
+      ...(resumedFrom ? { resumedFrom } : {}),
+      rowsReadThisAttempt: rowsRead,
     };
-  } catch (err) {
-    uploadAbort.abort();
-    await writer?.abort().catch(() => undefined);
-    await pendingUpload?.catch(() => undefined);
-    (connection as unknown as { connection?: CorePoolConnection } | undefined)?.connection?.destroy();
-    throw err;
   } finally {
-    signal?.removeEventListener('abort', onAbort);
-    if (connection) {
-      try {
-        connection.release();
-      } catch {
-        // a destroyed connection is already out of the pool
-      }
-    }
+    stop.abort(new Error('sync over'));
     await factory.close().catch(() => undefined);
-    gate?.close();
+    await gate?.then((g) => g.close(), () => undefined);
     await fs.rm(workDir, { recursive: true, force: true });
   }
 }
+
+export { boundSpan };

@@ -1,8 +1,13 @@
 /**
- * The direct engine's activity: `syncTableToS3` (activities/types.ts) on top
- * of the engine in extract-engine.ts, with heartbeats carrying the last range
- * checkpoint and `{ rows, files }` progress, a retried attempt resuming from
- * its heartbeat details, and the activity's cancellation stopping the sync.
+ * The direct engine's activities (activities/types.ts): `syncTableToS3` on
+ * top of the engine in extract-engine.ts, with heartbeats carrying the last
+ * range checkpoint and `{ rows, files, total }` progress, a retried attempt
+ * resuming from its heartbeat details, and the activity's cancellation
+ * stopping the sync; `planTableSync` and `finishTableSync` for tables read
+ * by several activities (extract-plan.ts).
+ *
+ * The worker's syncs share one DuckDB database (a connection per file), so a
+ * sync of a small table pays no database start-up.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { currentContext } from '../activity-progress';
@@ -12,26 +17,33 @@ import { assertWriterShape } from '../parquet/parquet-writer';
 import type { MysqlSources } from '../mysql/mysql-sources';
 import type { ExtractActivities } from '../types';
 import { syncTable, type TableSyncOptions } from './extract-engine';
+import { finishTableSync, planTableSync, type PlanOptions } from './extract-plan';
+import { workerDuckDB } from './worker-duckdb';
 
 export interface ExtractDeps {
   sources: MysqlSources;
   s3: S3Client;
   buckets?: Record<BucketRole, string>;
   /** Engine settings (writer, file bounds, temp dir); progress and cancellation come from the activity. */
-  options?: Omit<TableSyncOptions, 'onProgress' | 'signal'>;
+  options?: Omit<TableSyncOptions, 'onProgress' | 'signal'> & PlanOptions;
 }
 
 export function createExtractActivities(deps: ExtractDeps): ExtractActivities {
   const buckets = deps.buckets ?? { ...BUCKETS };
   // a writer that cannot write a pipeline's lake shape stops the worker at start-up, not the first sync
   for (const system of SYSTEMS) assertWriterShape(deps.options?.writer ?? 'duckdb', deps.options?.shape ?? PIPELINE_LAKE_SHAPE[system], 'worker start-up');
+  const syncDeps = { sources: deps.sources, s3: deps.s3, buckets };
+  const duckdb = deps.options?.writer === 'parquetjs' || deps.options?.duckdb ? undefined : workerDuckDB(deps.options);
   return {
+    planTableSync: (input) => planTableSync(syncDeps, input, deps.options),
+    finishTableSync: (input) => finishTableSync(syncDeps, input),
     async syncTableToS3(input) {
       const context = currentContext();
       // Every heartbeat carries the latest checkpoint (at first an earlier attempt's), never less.
       let checkpoint: unknown = context?.info.heartbeatDetails;
-      return syncTable({ sources: deps.sources, s3: deps.s3, buckets }, input, {
+      return syncTable(syncDeps, input, {
         ...deps.options,
+        duckdb: deps.options?.duckdb ?? (await duckdb?.()),
         signal: context?.cancellationSignal,
         // Heartbeats carry the last checkpoint, so a retried attempt continues after it.
         resumeFrom: context?.info.heartbeatDetails,

@@ -29,26 +29,58 @@ export const sqlIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 /** `['a.parquet', 'b.parquet']`: a DuckDB list of file paths. */
 export const sqlFileList = (paths: string[]) => `[${paths.map(sqlString).join(', ')}]`;
 
-export async function openDuckDB(spillDir: string, limits: DuckDBLimits = {}): Promise<DuckDBSession> {
+/**
+ * A DuckDB database that lives longer than one query: several connections
+ * (each a session of its own, running its queries beside the others'), one
+ * memory limit and spill directory for all of them.
+ */
+export interface DuckDBDatabase {
+  connect(): Promise<DuckDBSession>;
+  close(): void;
+}
+
+export async function createDuckDBDatabase(
+  spillDir: string,
+  limits: DuckDBLimits & { preserveInsertionOrder?: boolean } = {},
+): Promise<DuckDBDatabase> {
   const { memoryLimit, threads } = { ...DEFAULT_DUCKDB_LIMITS, ...limits };
   const instance = await DuckDBInstance.create(':memory:', {
     memory_limit: memoryLimit,
     threads: String(threads),
     temp_directory: spillDir,
-    preserve_insertion_order: 'false',
+    preserve_insertion_order: String(limits.preserveInsertionOrder ?? false),
   });
-  const connection = await instance.connect();
   return {
-    connection,
-    async rows(sql) {
-      return (await connection.runAndReadAll(sql)).getRowObjectsJson();
-    },
-    async run(sql) {
-      await connection.run(sql);
+    async connect() {
+      const connection = await instance.connect();
+      return {
+        connection,
+        async rows(sql) {
+          return (await connection.runAndReadAll(sql)).getRowObjectsJson();
+        },
+        async run(sql) {
+          await connection.run(sql);
+        },
+        close() {
+          connection.closeSync();
+        },
+      };
     },
     close() {
-      connection.closeSync();
       instance.closeSync();
+    },
+  };
+}
+
+/** A database with one connection, both closed by the session's close(). */
+export async function openDuckDB(spillDir: string, limits: DuckDBLimits = {}): Promise<DuckDBSession> {
+  const database = await createDuckDBDatabase(spillDir, limits);
+  const session = await database.connect();
+  return {
+    ...session,
+    close() {
+      session.close();
+      database.close();
     },
   };
 }

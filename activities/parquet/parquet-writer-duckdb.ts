@@ -14,7 +14,7 @@ import { constants as fsConstants, promises as fs, openSync } from 'node:fs';
 import { Socket } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { createDuckDBDatabase, type DuckDBDatabase, type DuckDBSession } from './duckdb-session';
 import { createCsvEncoder } from '../engine/extract-csv';
 import type { ExtractColumn } from '../engine/extract-columns';
 import type { ParquetFileSpec, ParquetFileWriter, ParquetWriterFactory } from './parquet-writer';
@@ -44,6 +44,12 @@ export interface DuckDbWriterOptions {
   csvBufferBytes?: number;
   /** How long to wait for DuckDB to open the pipe. */
   pipeOpenTimeoutMs?: number;
+  /**
+   * A database to write with, shared with other syncs (one connection per
+   * file); without it the factory opens its own (memoryLimit, threads) and
+   * closes it with itself.
+   */
+  database?: DuckDBDatabase;
 }
 
 const DEFAULT_CSV_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -149,6 +155,8 @@ class DuckDbFileWriter implements ParquetFileWriter {
     private readonly socket: Socket,
     private readonly copy: Promise<unknown>,
     private readonly encode: (rows: unknown[][]) => string,
+    /** Gives the file's DuckDB connection back once its COPY is over. */
+    private readonly release: () => void,
   ) {}
 
   async write(rows: unknown[][]): Promise<void> {
@@ -204,7 +212,7 @@ class DuckDbFileWriter implements ParquetFileWriter {
       this.socket.once('error', reject);
       this.socket.end(() => resolve());
     });
-    await this.copy;
+    await this.copy.finally(this.release);
     await fs.rm(this.pipePath, { force: true });
     await markTimestampsUtc(this.spec.path, millisTimestampColumns(this.spec.lake));
     const { size } = await fs.stat(this.spec.path);
@@ -215,22 +223,23 @@ class DuckDbFileWriter implements ParquetFileWriter {
     if (!this.ended) this.socket.destroy();
     this.ended = true;
     await this.copy.catch(() => undefined);
+    this.release();
     await fs.rm(this.pipePath, { force: true });
     await fs.rm(this.spec.path, { force: true });
   }
 }
 
+/** The DuckDB database the writers need: rows keep their order (the files' row sequence). */
+export function writerDatabase(spillDir: string, options: Pick<DuckDbWriterOptions, 'memoryLimit' | 'threads'>): Promise<DuckDBDatabase> {
+  return createDuckDBDatabase(spillDir, { memoryLimit: options.memoryLimit ?? '256MB', threads: options.threads ?? 1, preserveInsertionOrder: true });
+}
+
 export async function createDuckDbWriterFactory(options: DuckDbWriterOptions): Promise<ParquetWriterFactory> {
   const spillDir = path.join(options.workDir, 'duckdb-spill');
-  await fs.mkdir(spillDir, { recursive: true });
-  const instance = await DuckDBInstance.create(':memory:', {
-    threads: String(options.threads ?? 1),
-    memory_limit: options.memoryLimit ?? '256MB',
-    temp_directory: spillDir,
-    preserve_insertion_order: 'true',
-  });
-  const connection: DuckDBConnection = await instance.connect();
-  await connection.run("SET TimeZone = 'UTC'");
+  const own = !options.database;
+  if (own) await fs.mkdir(spillDir, { recursive: true });
+  const database = options.database ?? (await writerDatabase(spillDir, options));
+  const sessions = new Set<DuckDBSession>();
   let opened = 0;
   return {
     name: 'duckdb',
@@ -240,9 +249,16 @@ export async function createDuckDbWriterFactory(options: DuckDbWriterOptions): P
       const sequence = `ab_seq_${n}`;
       await fs.rm(pipePath, { force: true });
       await execFileAsync('mkfifo', [pipePath]);
-      await connection.run(`CREATE OR REPLACE TEMP SEQUENCE ${sequence} START WITH ${spec.firstRowNumber}`);
+      // a connection of its own: files of several slices are written at the same time
+      const session = await database.connect();
+      sessions.add(session);
+      const release = () => {
+        if (sessions.delete(session)) session.close();
+      };
+      await session.run("SET TimeZone = 'UTC'");
+      await session.run(`CREATE OR REPLACE TEMP SEQUENCE ${sequence} START WITH ${spec.firstRowNumber}`);
       let copyError: unknown;
-      const copy = connection.run(copySql(spec, pipePath, sequence, options.rowGroupSize ?? 122_880, options.csvBufferBytes));
+      const copy = session.run(copySql(spec, pipePath, sequence, options.rowGroupSize ?? 122_880, options.csvBufferBytes));
       copy.catch((err) => {
         copyError = err;
       });
@@ -251,17 +267,20 @@ export async function createDuckDbWriterFactory(options: DuckDbWriterOptions): P
         fd = await openPipeForWriting(pipePath, options.pipeOpenTimeoutMs ?? 30_000, () => copyError);
       } catch (err) {
         await fs.rm(pipePath, { force: true });
-        throw err;
+        throw err; // its connection is closed with the factory
       }
       const socket = new Socket({ fd, readable: false, writable: true });
       // A failed COPY closes the pipe; the writer reports the COPY's error, not EPIPE.
       socket.on('error', () => undefined);
-      return new DuckDbFileWriter(spec, pipePath, socket, copy, createCsvEncoder(spec.columns));
+      return new DuckDbFileWriter(spec, pipePath, socket, copy, createCsvEncoder(spec.columns), release);
     },
     async close() {
-      connection.closeSync();
-      instance.closeSync();
-      await fs.rm(spillDir, { recursive: true, force: true });
+      for (const session of sessions) session.close();
+      sessions.clear();
+      if (own) {
+        database.close();
+        await fs.rm(spillDir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -45,9 +45,10 @@ test('a whole sync: one range a file, a checkpoint after each, the bound in the 
   const result = await syncTable(deps(), input, { maxRowsPerFile: PER_FILE, onCheckpoint: (cp) => checkpoints.push(cp) });
   const served = await rowsServed();
   expect(served / ROWS).toBeLessThanOrEqual(1.05);
-  expect(result).toMatchObject({ rows: ROWS, files: ROWS / PER_FILE, rowsReadThisAttempt: ROWS, bound: { key: 'idpk', high: String(ROWS) } });
+  expect(result).toMatchObject({ rows: ROWS, files: ROWS / PER_FILE, rowsReadThisAttempt: ROWS, bound: { key: 'idpk', low: '1', high: String(ROWS) } });
+  expect(result.slices).toBeUndefined();
   expect(checkpoints.map((c) => [c.files, c.rows])).toEqual([1, 2, 3, 4, 5].map((n) => [n, n * PER_FILE]));
-  expect(checkpoints.map((c) => c.lastKey)).toEqual(['1000', '2000', '3000', '4000', '5000']);
+  expect(checkpoints.map((c) => c.slices[0].lastKey)).toEqual(['1000', '2000', '3000', '4000', '5000']);
 });
 
 test('an attempt stopped after its second checkpoint, then retried from it: the retry reads the remaining rows only, every key lands once', async () => {

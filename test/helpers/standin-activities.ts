@@ -116,6 +116,12 @@ export const healthy: Activities = {
       location: `s3://${bucketName(bucket)}/${partitionPrefix(system, stream, date)}`,
     };
   },
+  async planTableSync({ streams }) {
+    return streams.map((stream) => ({ stream, slices: [] }));
+  },
+  async finishTableSync() {
+    throw new Error('stand-in: no table is planned in slices');
+  },
   async listPartition({ bucket, system, stream, date }) {
     const prefix = partitionPrefix(system, stream, date);
     const lastModified = `${date}T02:10:00.000Z`;
