@@ -3,7 +3,7 @@
  * fresh local S3, printing time, rows/s and peak RSS; meant to run under
  * `node --cpu-prof` or `--heapsnapshot-signal`.
  *
- *   npx tsx bench/profile-sync.ts --source /tmp/source.json [--repeat 2] [--max-rows N] [--duckdb-memory 256MB] [--part-mb 16]
+ *   npx tsx bench/profile-sync.ts --source /tmp/source.json [--repeat 2] [--max-rows N] [--connections N] [--duckdb-memory 256MB] [--part-mb 16]
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   const repeat = Number(arg('--repeat') ?? 1);
   const maxRowsPerFile = arg('--max-rows') ? Number(arg('--max-rows')) : undefined;
   const duckdbMemoryLimit = arg('--duckdb-memory');
+  const rangeConnections = arg('--connections') ? Number(arg('--connections')) : undefined;
   const uploadPartSizeBytes = arg('--part-mb') ? Number(arg('--part-mb')) * 2 ** 20 : undefined;
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'profile-sync-'));
   const s3 = await startLocalS3();
@@ -47,13 +48,13 @@ async function main(): Promise<void> {
         syncTable(
           { sources, s3: s3.client() },
           { system: 'acode', role: 'primary', stream: ACODE_FISCAL_TABLE, date: '2024-01-15', bucket: 'bronze' },
-          { tempDir: work, maxRowsPerFile, duckdbMemoryLimit, uploadPartSizeBytes },
+          { tempDir: work, maxRowsPerFile, duckdbMemoryLimit, uploadPartSizeBytes, rangeConnections },
         ),
       );
       const mem = process.memoryUsage();
       console.log(
         `sync ${i + 1}: ${run.value.rows} rows in ${(run.ms / 1000).toFixed(2)} s, ${Math.round(run.value.rows / (run.ms / 1000))} rows/s, ` +
-          `${(run.value.bytes / run.value.rows).toFixed(1)} bytes/row, ${run.value.files} files, peak RSS ${run.peakRssMB} MB ` +
+          `${(run.value.bytes / run.value.rows).toFixed(1)} bytes/row, ${run.value.files} files, ${run.value.slices ?? 1} slices, peak RSS ${run.peakRssMB} MB ` +
           `(after: heap ${Math.round(mem.heapUsed / 2 ** 20)} MB, external ${Math.round(mem.external / 2 ** 20)} MB, arrayBuffers ${Math.round(mem.arrayBuffers / 2 ** 20)} MB)`,
       );
     }

@@ -43,7 +43,8 @@ import { createParquetjsWriterFactory } from '../parquet/parquet-writer-parquetj
 import { PIPELINE_LAKE_SHAPE, streamLakeSchema, type LakeShape } from '../../config/lake-schema';
 import { assertWriterShape } from '../parquet/parquet-writer';
 import { assertLakeSchema } from '../parquet/lake-schema-check';
-import { openDuckDB, type DuckDBDatabase, type DuckDBSession } from '../parquet/duckdb-session';
+import { openDuckDB, type DuckDBSession } from '../parquet/duckdb-session';
+import type { SharedDuckDB } from './worker-duckdb';
 
 export interface SyncProgress {
   rows: number;
@@ -76,8 +77,8 @@ export interface TableSyncOptions {
   duckdbMemoryLimit?: string;
   /** DuckDB threads (default 1), for a database of the sync's own. */
   duckdbThreads?: number;
-  /** A DuckDB database shared by syncs (the worker's), instead of one opened per sync. */
-  duckdb?: DuckDBDatabase;
+  /** A DuckDB database and named pipes shared by syncs (the worker's, worker-duckdb.ts), instead of the sync's own. */
+  duckdb?: SharedDuckDB;
   onProgress?: (progress: SyncProgress) => void;
   /** Called after each range's file is uploaded, with what a retried attempt needs to continue. */
   onCheckpoint?: (checkpoint: SyncCheckpoint) => void;
@@ -149,7 +150,7 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
   const factory: ParquetWriterFactory =
     options.writer === 'parquetjs'
       ? createParquetjsWriterFactory()
-      : await createDuckDbWriterFactory({ workDir, memoryLimit: options.duckdbMemoryLimit, threads: options.duckdbThreads, database: options.duckdb });
+      : await createDuckDbWriterFactory({ workDir, memoryLimit: options.duckdbMemoryLimit, threads: options.duckdbThreads, database: options.duckdb?.database, fifos: options.duckdb?.fifos });
   // one slice failing stops the others; cancellation stops them all
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
@@ -178,7 +179,7 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
     // the schema gate's DuckDB connection, one check at a time for all slices
     checkFile: (localPath, location) => {
       const check = gateQueue.then(async () => {
-        gate ??= options.duckdb ? options.duckdb.connect() : openDuckDB(workDir, { memoryLimit: '64MB', threads: 1 });
+        gate ??= options.duckdb ? options.duckdb.database.connect() : openDuckDB(workDir, { memoryLimit: '64MB', threads: 1 });
         await assertLakeSchema(await gate, localPath, location, lake);
       });
       gateQueue = check.catch(() => undefined);

@@ -9,19 +9,17 @@
  * for column: in `airbyte-s3-v0` numbers as DOUBLE and dates as
  * `{member0, member1}` structs, Airbyte's metadata columns around the data.
  */
-import { execFile } from 'node:child_process';
 import { constants as fsConstants, promises as fs, openSync } from 'node:fs';
 import { Socket } from 'node:net';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { createDuckDBDatabase, type DuckDBDatabase, type DuckDBSession } from './duckdb-session';
+import { FifoPool } from './fifo-pool';
 import { createCsvEncoder } from '../engine/extract-csv';
 import type { ExtractColumn } from '../engine/extract-columns';
 import type { ParquetFileSpec, ParquetFileWriter, ParquetWriterFactory } from './parquet-writer';
 import { markTimestampsUtc } from './parquet-footer-annotations';
 import { ADDITIONAL_PROPERTIES_COLUMN, AB_ID_COLUMN, EMITTED_AT_COLUMN, type LakeColumn, type LakeType } from '../../config/lake-schema';
 
-const execFileAsync = promisify(execFile);
 
 export interface DuckDbWriterOptions {
   /** Directory for the named pipes and DuckDB's spill files. */
@@ -50,6 +48,8 @@ export interface DuckDbWriterOptions {
    * closes it with itself.
    */
   database?: DuckDBDatabase;
+  /** The named pipes to write through, shared with other syncs; default: the factory's own in workDir. */
+  fifos?: FifoPool;
 }
 
 const DEFAULT_CSV_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -157,6 +157,7 @@ class DuckDbFileWriter implements ParquetFileWriter {
     private readonly encode: (rows: unknown[][]) => string,
     /** Gives the file's DuckDB connection back once its COPY is over. */
     private readonly release: () => void,
+    private readonly fifos: FifoPool,
   ) {}
 
   async write(rows: unknown[][]): Promise<void> {
@@ -210,10 +211,18 @@ class DuckDbFileWriter implements ParquetFileWriter {
     this.ended = true;
     await new Promise<void>((resolve, reject) => {
       this.socket.once('error', reject);
-      this.socket.end(() => resolve());
+      this.socket.once('close', () => resolve()); // our end closed: the pipe can serve the next file
+      this.socket.end();
     });
-    await this.copy.finally(this.release);
-    await fs.rm(this.pipePath, { force: true });
+    try {
+      await this.copy;
+    } catch (err) {
+      this.release();
+      await this.fifos.discard(this.pipePath);
+      throw err;
+    }
+    this.release();
+    this.fifos.release(this.pipePath);
     await markTimestampsUtc(this.spec.path, millisTimestampColumns(this.spec.lake));
     const { size } = await fs.stat(this.spec.path);
     return { path: this.spec.path, rows: this.rows, bytes: size };
@@ -224,7 +233,7 @@ class DuckDbFileWriter implements ParquetFileWriter {
     this.ended = true;
     await this.copy.catch(() => undefined);
     this.release();
-    await fs.rm(this.pipePath, { force: true });
+    await this.fifos.discard(this.pipePath);
     await fs.rm(this.spec.path, { force: true });
   }
 }
@@ -240,15 +249,14 @@ export async function createDuckDbWriterFactory(options: DuckDbWriterOptions): P
   if (own) await fs.mkdir(spillDir, { recursive: true });
   const database = options.database ?? (await writerDatabase(spillDir, options));
   const sessions = new Set<DuckDBSession>();
+  const fifos = options.fifos ?? new FifoPool(options.workDir);
   let opened = 0;
   return {
     name: 'duckdb',
     async open(spec) {
       const n = ++opened;
-      const pipePath = path.join(options.workDir, `rows-${n}.csv.pipe`);
+      const pipePath = await fifos.acquire();
       const sequence = `ab_seq_${n}`;
-      await fs.rm(pipePath, { force: true });
-      await execFileAsync('mkfifo', [pipePath]);
       // a connection of its own: files of several slices are written at the same time
       const session = await database.connect();
       sessions.add(session);
@@ -266,17 +274,18 @@ export async function createDuckDbWriterFactory(options: DuckDbWriterOptions): P
       try {
         fd = await openPipeForWriting(pipePath, options.pipeOpenTimeoutMs ?? 30_000, () => copyError);
       } catch (err) {
-        await fs.rm(pipePath, { force: true });
+        await fifos.discard(pipePath);
         throw err; // its connection is closed with the factory
       }
       const socket = new Socket({ fd, readable: false, writable: true });
       // A failed COPY closes the pipe; the writer reports the COPY's error, not EPIPE.
       socket.on('error', () => undefined);
-      return new DuckDbFileWriter(spec, pipePath, socket, copy, createCsvEncoder(spec.columns), release);
+      return new DuckDbFileWriter(spec, pipePath, socket, copy, createCsvEncoder(spec.columns), release, fifos);
     },
     async close() {
       for (const session of sessions) session.close();
       sessions.clear();
+      if (!options.fifos) await fifos.close();
       if (own) {
         database.close();
         await fs.rm(spillDir, { recursive: true, force: true });
