@@ -9,7 +9,10 @@
  *   writers: DuckDB and parquetjs-lite on the same sample of rows
  *   reconcile: reconcilePartition over the bronze and backup partitions
  *
- *   npm run bench -- [--rows 1000000] [--rounds 2] [--writer-rows 200000] [--duckdb-memory 256MB] [--json]
+ *   npm run bench -- [--rows 1000000] [--rounds 2] [--connections N] [--writer-rows 200000] [--duckdb-memory 256MB] [--json]
+ *
+ * `--connections` sets the connections reading key slices of the table at
+ * once (default: the engine's, one per two cores).
  *
  * Ours, the peer and the limit run alternately, `--rounds` times each, on the same
  * loaded table; the best run of each is compared (the machine may be shared,
@@ -46,6 +49,7 @@ const rows = argValue('--rows', 1_000_000);
 const rounds = argValue('--rounds', 2);
 const writerRows = Math.min(rows, argValue('--writer-rows', 200_000));
 const asJson = process.argv.includes('--json');
+const rangeConnections = process.argv.includes('--connections') ? argValue('--connections', 1) : undefined;
 const memoryArg = process.argv.indexOf('--duckdb-memory');
 const duckdbMemoryLimit = memoryArg >= 0 ? process.argv[memoryArg + 1] : undefined;
 const log = (line: string) => console.log(line);
@@ -86,10 +90,23 @@ async function main(): Promise<void> {
     const deps = { sources, s3: client };
     const date = '2024-01-15';
 
-    const runOurs = () =>
-      measurePeakRss(() =>
-        syncTable(deps, { system: 'acode', role: 'primary', stream: ACODE_FISCAL_TABLE, date, bucket: 'bronze' }, { tempDir: work, duckdbMemoryLimit }),
+    // rows the source served to one sync of ours (MariaDB's user statistics): the extraction reads each row once
+    const rowsServed = () =>
+      pair.primary.withAdmin(async (conn) => {
+        await conn.query('SET GLOBAL userstat = 1');
+        const [found] = await conn.query('SELECT ROWS_READ AS n FROM information_schema.TABLE_STATISTICS WHERE TABLE_NAME = ?', [ACODE_FISCAL_TABLE]);
+        await conn.query('FLUSH TABLE_STATISTICS');
+        return Number((found as { n: number }[])[0]?.n ?? 0);
+      });
+    let servedRatio = 0;
+    const runOurs = async () => {
+      await rowsServed();
+      const run = await measurePeakRss(() =>
+        syncTable(deps, { system: 'acode', role: 'primary', stream: ACODE_FISCAL_TABLE, date, bucket: 'bronze' }, { tempDir: work, duckdbMemoryLimit, rangeConnections }),
       );
+      servedRatio = Math.max(servedRatio, (await rowsServed()) / rows);
+      return run;
+    };
     const endpoint = pair.endpoints.acode.primary;
     const dumpFile = path.join(work, 'peer.tsv');
     const peerParquet = path.join(work, 'peer.parquet');
@@ -128,7 +145,7 @@ async function main(): Promise<void> {
           limitMs = Math.min(limitMs, ms);
         } else if (who === 'ours') {
           const run = await runOurs();
-          log(`round ${round} ours:  ${seconds(run.ms)} s, ${Math.round(rows / (run.ms / 1000))} rows/s, ${run.value.files} files, peak RSS ${run.peakRssMB} MB`);
+          log(`round ${round} ours:  ${seconds(run.ms)} s, ${Math.round(rows / (run.ms / 1000))} rows/s, ${run.value.files} files, ${run.value.slices ?? 1} slices, peak RSS ${run.peakRssMB} MB`);
           if (!ours || run.ms < ours.ms) ours = { ...run, peakRssMB: Math.max(run.peakRssMB, ours?.peakRssMB ?? 0) };
           else ours.peakRssMB = Math.max(ours.peakRssMB, run.peakRssMB);
         } else {
@@ -142,6 +159,7 @@ async function main(): Promise<void> {
     const oursRowsPerSec = rows / (ours.ms / 1000);
     const oursBytesPerRow = ours.value.bytes / rows;
     log(`ours:  ${seconds(ours.ms)} s, ${Math.round(oursRowsPerSec)} rows/s, ${((ours.value.bytes / 1e6) / (ours.ms / 60000)).toFixed(0)} MB/min, ${oursBytesPerRow.toFixed(1)} bytes/row, ${ours.value.files} files, peak RSS ${ours.peakRssMB} MB (best of ${rounds}; RSS the highest)`);
+    log(`ours:  rows the source served per sync / table rows: ${servedRatio.toFixed(4)} (the highest of ${rounds})`);
     const peerMs = peer.ms;
     const peerBytes = peer.bytes;
     const peerRowsPerSec = rows / (peerMs / 1000);
@@ -184,6 +202,7 @@ async function main(): Promise<void> {
           bytesPerRow: Number(oursBytesPerRow.toFixed(2)),
           peerBytesPerRow: Number(peerBytesPerRow.toFixed(2)),
           peakRssMB: ours.peakRssMB,
+          rowsServedRatio: Number(servedRatio.toFixed(4)),
           reconcileSeconds: Number((reconcile.ms / 1000).toFixed(2)),
           reconcilePeakRssMB: reconcile.peakRssMB,
           rssBeforeReconcileMB,

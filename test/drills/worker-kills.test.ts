@@ -76,6 +76,8 @@ let dir: string;
 let bundlePath: string;
 let taskQueue: string;
 let standby: Promise<WorkerChild>;
+/** The worker polling the task queue now (the one a kill hits). */
+let active: WorkerChild | undefined;
 
 function workerEnv(): Record<string, string> {
   return {
@@ -203,7 +205,37 @@ test(`the worker SIGKILLed ${RUNS * KILLS_PER_RUN} times at seeded points (seed 
     expect(ratio).toBeLessThan(1.6);
     summary.push(`${date} completed: ${landed.map((s) => `${s.stream} ${s.rows} rows/${s.files} files`).join(', ')}`);
   }
+  active = worker;
   expect(kills).toBe(RUNS * KILLS_PER_RUN);
   summary.push(`fiscal rows read / table rows per run (two kills each): ${readRatios.map((r) => r.toFixed(2)).join(', ')}`);
   process.stdout.write(`${summary.join('\n')}\n`);
 }, 400_000);
+
+test('one SIGKILL late in the fiscal extraction (at 80 % of its files): the retry continues from the checkpoint, the source serves at most 1.3 × the table', async () => {
+  const date = '2024-09-10';
+  const fiscalPrefix = partitionPrefix('acode', ACODE_FISCAL_TABLE, date);
+  const worker = active ?? (await promoteStandby());
+  await stack.pair.primary.withAdmin((conn) => conn.query('SET GLOBAL userstat = 1'));
+  const readBefore = await fiscalRowsRead();
+  const mark = proxy.log.length;
+  const handle = await stack.client.workflow.start('acodeDailySync', {
+    taskQueue,
+    workflowId: acodeDailySyncId(date, 'primary'),
+    args: [{ date, source: 'primary', engine: 'direct', recoverOnFailure: false, timings: { syncHeartbeatTimeoutMs: '8s' } }],
+    workflowTaskTimeout: '2s',
+  });
+  const late: KillPoint = { kind: 'fiscal-upload', k: Math.round(0.8 * FISCAL_FILES) };
+  await reached(late, mark, fiscalPrefix);
+  expect((await worker.kill('SIGKILL')).signal).toBe('SIGKILL');
+  expect(await listKeys(stack.s3, stack.buckets.bronze, fiscalPrefix)).not.toContain(`${fiscalPrefix}${SUCCESS_MARKER}`);
+  active = await promoteStandby();
+
+  await handle.result();
+  const ratio = ((await fiscalRowsRead()) - readBefore) / FISCAL_ROWS;
+  const landed = await expectStreamsLandedExactly(stack, 'bronze', date, MAX_ROWS_PER_FILE);
+  expect(landed.find((s) => s.stream === ACODE_FISCAL_TABLE)).toMatchObject({ complete: true, files: FISCAL_FILES, rows: FISCAL_ROWS });
+  expect(await completedAttempt(handle, ACODE_FISCAL_TABLE)).toBe(2);
+  expect(ratio).toBeGreaterThanOrEqual(1);
+  expect(ratio).toBeLessThanOrEqual(1.3);
+  process.stdout.write(`one kill at fiscal upload #${late.k} of ${FISCAL_FILES}: fiscal rows read / table rows ${ratio.toFixed(3)}\n`);
+}, 200_000);
