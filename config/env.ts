@@ -62,6 +62,10 @@ const schema = z.object({
   S3_BUCKET_QUARANTINE: z.string().default(BUCKETS.quarantine),
 
   SYNC_ENGINE: z.enum(['direct', 'airbyte']).default('direct'),
+  /** Direct engine: connections reading key slices of one table at once (default: one per two cores of the worker). */
+  EXTRACT_RANGE_CONNECTIONS: whole(1, 64).optional(),
+  /** Direct engine: keys per activity; a bigger table is read by one activity per slice, on any worker (default 10,000,000). */
+  EXTRACT_ROWS_PER_ACTIVITY: whole(1000, 1_000_000_000).optional(),
   AIRBYTE_URL: z.string().url().optional(),
   /** The workspace whose connections/list finds connections by name (Airbyte 1.7 removed workspaces/list). */
   AIRBYTE_WORKSPACE_ID: z.guid().optional(),

@@ -49,6 +49,7 @@ export function buildActivities(config: EnvConfig, sources: MysqlSources, log: (
     s3: s3ClientFor(config),
     buckets: bucketNames(config),
     airbyte: airbyteSettings(config),
+    extract: { rangeConnections: config.EXTRACT_RANGE_CONNECTIONS, rowsPerActivity: config.EXTRACT_ROWS_PER_ACTIVITY },
     alerts: {
       slackWebhooks: {
         dataEngineering: config.SLACK_WEBHOOK_DATA_ENGINEERING ?? '',
