@@ -11,7 +11,9 @@
  *                                            a host other than loopback needs ALERT_INTAKE_TOKEN or ALERT_INTAKE_TOKEN_FILE)
  *   status [--format json|text]              SLA view: freshness, last success, success rate 7/30 d, failovers
  *   lake-ddl [--system acode|radar] [--format athena|spark]  readers' CREATE EXTERNAL TABLE from the lake contract (SQL, not JSON)
- * Output is JSON on stdout; an error is one line on stderr and exit code 1.
+ *   watch <workflowId> [--every <seconds>]   per-stream rows done, rate and time left until the run closes: bars on a
+ *                                            terminal, plain lines otherwise (or LOG_FORMAT=json); exit 0 if it completed
+ * Output is JSON on stdout (lake-ddl: SQL; watch: progress lines); an error is one line on stderr and exit code 1.
  * Both go through the log redaction (worker/logging.ts), as every log path does.
  */
 import { readFileSync } from 'node:fs';
@@ -31,6 +33,7 @@ import { describeWorkflow, listWorkflows, sendOperatorDecision } from './operato
 import { applyDailySchedules } from './schedules';
 import { formatSla } from './sla';
 import { readSlaStatus } from './status';
+import { watchWorkflow, redactingStream } from './watch';
 import { ensureHealthMonitors, planStart, startPlanned } from './workflow-starts';
 import { SYSTEMS } from '../config/pipelines';
 
@@ -43,6 +46,8 @@ export interface CliIo {
   env?: NodeJS.ProcessEnv;
   /** Reads a stream's columns from its source, for lake-ddl's discovered streams. */
   discover?: DiscoverColumns;
+  /** The terminal `watch` draws its progress bars on; without it, plain lines through `out`. */
+  terminal?: NodeJS.WriteStream;
 }
 
 /** Health monitor signals by name, own entries only (a name such as "constructor" is unknown). */
@@ -52,7 +57,7 @@ const MONITOR_SIGNALS = new Map<string, typeof pauseSignal | typeof resumeSignal
   ['checkNow', checkNowSignal],
 ]);
 
-const USAGE = 'usage: orchestrator start|signal|query|list|schedules|alert|serve-alerts|status|lake-ddl … (see client/cli.ts)';
+const USAGE = 'usage: orchestrator start|signal|query|list|schedules|alert|serve-alerts|status|lake-ddl|watch … (see client/cli.ts)';
 
 function parseJson(text: string, what: string): unknown {
   try {
@@ -84,6 +89,7 @@ const OPTIONS = {
   host: { type: 'string' },
   format: { type: 'string' },
   system: { type: 'string' },
+  every: { type: 'string' },
 } as const;
 
 /** Runs one command; returns the exit code (serve-alerts resolves only when its server closes). */
@@ -180,6 +186,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.out(await lakeDdlText({ system: values.system, format: values.format, bucket, discover: io.discover }));
         return 0;
       }
+      case 'watch': {
+        const workflowId = need(rest[0], 'the workflow id');
+        const every = values.every === undefined ? undefined : Number(values.every);
+        if (every !== undefined && !(every > 0 && every <= 3600)) throw new Error(`--every: expected seconds (0 < s <= 3600), got ${JSON.stringify(values.every)}`);
+        const { client } = await open();
+        return await watchWorkflow({ client, workflowId, write: io.out, terminal: io.terminal, intervalMs: every === undefined ? undefined : every * 1000 });
+      }
       default:
         throw new Error(command ? `unknown command ${JSON.stringify(command)}; ${USAGE}` : USAGE);
     }
@@ -213,6 +226,8 @@ if (require.main === module) {
     out: (text) => console.log(redactText(text, secretValues())),
     err: (text) => console.error(redactText(text, secretValues())),
     readInput: (path) => readFileSync(path === '-' ? 0 : path, 'utf8'),
+    // bars only for a person at a terminal; a pipe, a log or LOG_FORMAT=json gets plain lines
+    terminal: process.stdout.isTTY && process.env.LOG_FORMAT !== 'json' ? redactingStream(process.stdout, (t) => redactText(t, secretValues())) : undefined,
   })
     .then(async (code) => {
       await discovery.close();

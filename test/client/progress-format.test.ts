@@ -1,0 +1,93 @@
+/** Progress a person can read: rate, time left and the lines, without a service. */
+import {
+  countLine,
+  formatCount,
+  formatSeconds,
+  plainLines,
+  ProgressTracker,
+  rowsPerSecond,
+  secondsLeft,
+  streamLine,
+  type StreamProgress,
+} from '../../client/progress-format';
+import { heartbeatProgress } from '../../client/stream-progress';
+
+const fiscal = (over: Partial<StreamProgress> = {}): StreamProgress => ({
+  key: 'acode/primary/fiscal',
+  system: 'acode',
+  role: 'primary',
+  stream: 'fiscal',
+  state: 'running',
+  rows: 0,
+  files: 0,
+  ...over,
+});
+
+test('rate between two samples, undefined when no time passed or the rows went back', () => {
+  expect(rowsPerSecond({ rows: 0, atMs: 0 }, { rows: 52_000, atMs: 1000 })).toBe(52_000);
+  expect(rowsPerSecond({ rows: 100, atMs: 1000 }, { rows: 400, atMs: 4000 })).toBe(100);
+  expect(rowsPerSecond({ rows: 100, atMs: 1000 }, { rows: 400, atMs: 1000 })).toBeUndefined();
+  expect(rowsPerSecond({ rows: 400, atMs: 1000 }, { rows: 100, atMs: 2000 })).toBeUndefined();
+});
+
+test('time left from the total and the rate; unknown without either, 0 once there', () => {
+  expect(secondsLeft(120_000, 300_000, 45_000)).toBe(4);
+  expect(secondsLeft(120_000, undefined, 45_000)).toBeUndefined();
+  expect(secondsLeft(120_000, 300_000, undefined)).toBeUndefined();
+  expect(secondsLeft(120_000, 300_000, 0)).toBeUndefined();
+  expect(secondsLeft(300_000, 300_000, undefined)).toBe(0);
+});
+
+test('counts and durations for the eye', () => {
+  expect([formatCount(950), formatCount(1500), formatCount(52_400), formatCount(1_234_567), formatCount(50_000_000)]).toEqual(['950', '1.5k', '52k', '1.2M', '50M']);
+  expect([formatSeconds(3.2), formatSeconds(0), formatSeconds(125), formatSeconds(120), formatSeconds(4800)]).toEqual(['4 s', '0 s', '2 min 5 s', '2 min', '1 h 20 min']);
+});
+
+test('a stream line per state, the running one as the README shows it', () => {
+  expect(streamLine({ ...fiscal({ rows: 120_000, total: 300_000 }), rate: 52_000, secondsLeft: 3.5 })).toBe('acode fiscal 120000/300000 rows 40% 52k rows/s 4 s left');
+  expect(streamLine(fiscal({ rows: 120_000 }))).toBe('acode fiscal 120000 rows');
+  expect(streamLine(fiscal({ role: 'backup', state: 'pending', attempt: 2, rows: 4000 }))).toBe('acode fiscal (backup) waiting (attempt 2), 4000 rows landed');
+  expect(streamLine(fiscal({ state: 'done', rows: 300_000, files: 3, total: 300_000 }))).toBe('acode fiscal done 300000 rows, 3 files');
+  expect(streamLine(fiscal({ state: 'failed', rows: 10, error: 'connection refused' }))).toBe('acode fiscal failed after 10 rows: connection refused');
+  expect(streamLine(fiscal({ system: 'radar', stream: 'clientes', rows: 5, total: 0 }))).toBe('radar clientes 5/0 rows 100%');
+});
+
+test('the tracker: a rate once the rows changed between samples, a new attempt starting anew, stalled as 0', () => {
+  const t = new ProgressTracker(30_000);
+  expect(t.update([fiscal({ rows: 0, total: 1000 })], 0)[0]).toMatchObject({ rate: undefined, secondsLeft: undefined });
+  expect(t.update([fiscal({ rows: 0, total: 1000 })], 1000)[0].rate).toBeUndefined();
+  expect(t.update([fiscal({ rows: 200, total: 1000 })], 2000)[0]).toMatchObject({ rate: 100, secondsLeft: 8 });
+  // no new heartbeat between two readings: the rate stays the one of the samples
+  expect(t.update([fiscal({ rows: 200, total: 1000 })], 3000)[0].rate).toBe(100);
+  expect(t.update([fiscal({ rows: 600, total: 1000 })], 4000)[0]).toMatchObject({ rate: 150, secondsLeft: 400 / 150 });
+  // a retried attempt that lost its checkpoint: fewer rows, no rate until it moves again
+  expect(t.update([fiscal({ rows: 100, total: 1000 })], 5000)[0].rate).toBeUndefined();
+  expect(t.update([fiscal({ rows: 300, total: 1000 })], 6000)[0].rate).toBe(200);
+  // nothing for a whole window: 0 rows/s, time left unknown
+  expect(t.update([fiscal({ rows: 300, total: 1000 })], 40_000)[0]).toMatchObject({ rate: 0, secondsLeft: undefined });
+  // older samples leave the window: the rate spans it from the last sample before it (400 at 41 s)
+  t.update([fiscal({ rows: 400, total: 1000 })], 41_000);
+  t.update([fiscal({ rows: 500, total: 1000 })], 80_000);
+  expect(t.update([fiscal({ rows: 600, total: 1000 })], 81_000)[0].rate).toBe(200 / 40);
+  expect(t.update([fiscal({ state: 'done', rows: 1000, total: 1000 })], 82_000)[0]).toMatchObject({ secondsLeft: 0 });
+});
+
+test('plain lines: streams in flight each time, a finished stream once', () => {
+  const reported = new Set<string>();
+  const products = fiscal({ key: 'acode/primary/products', stream: 'products', state: 'done', rows: 300, files: 1 });
+  const first = plainLines([fiscal({ rows: 10 }), products], reported);
+  expect(first).toEqual(['acode fiscal 10 rows', 'acode products done 300 rows, 1 files']);
+  expect(plainLines([fiscal({ rows: 20 }), products], reported)).toEqual(['acode fiscal 20 rows']);
+  expect(plainLines([fiscal({ state: 'done', rows: 30, files: 2 }), products], reported)).toEqual(['acode fiscal done 30 rows, 2 files']);
+  expect(plainLines([fiscal({ state: 'done', rows: 30, files: 2 }), products], reported)).toEqual([]);
+  expect(countLine([fiscal({ state: 'done', rows: 30 }), products, fiscal({ key: 'x', state: 'pending' })])).toBe('3 streams: 2 done, 1 waiting, 330 rows');
+});
+
+test('heartbeat details: progress with or without a total, a checkpoint alone, nothing', () => {
+  const checkpoint = { stream: 'fiscal', date: '2026-12-02', role: 'primary', bound: { key: 'idpk', high: '900' }, lastKey: '300', files: 3, rows: 300, bytes: 1, abIdPrefix: 'x', emittedAtMs: 1 };
+  expect(heartbeatProgress({ ...checkpoint, progress: { rows: 350, files: 3, total: 900 } })).toEqual({ rows: 350, files: 3, total: 900 });
+  expect(heartbeatProgress({ progress: { rows: 0, files: 0 } })).toEqual({ rows: 0, files: 0 });
+  expect(heartbeatProgress(checkpoint)).toEqual({ rows: 300, files: 3 });
+  expect(heartbeatProgress(undefined)).toEqual({ rows: 0, files: 0 });
+  expect(heartbeatProgress({ progress: { rows: 'many' } })).toEqual({ rows: 0, files: 0 });
+});
