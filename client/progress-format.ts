@@ -148,21 +148,34 @@ export function countLine(streams: StreamProgress[]): string {
   return `${streams.length} streams${parts.length ? `: ${parts.join(', ')}` : ''}, ${rows} rows`;
 }
 
+/** Above this many streams of one system, its finished streams are counted on one line instead of a line each. */
+export const LINES_PER_SYSTEM = 8;
+
 /**
  * The plain lines of one look at the streams: each running or waiting stream,
  * and each stream that finished since the last look (`reported` remembers
- * those, so a finished stream is named once).
+ * those, so a finished stream is named once). A system with many streams
+ * (Radar's tables) names a failed one, and counts the done ones on one line
+ * when the count changed: `radar: 40 streams: 36 done, 4 running, 1230 rows`.
  */
-export function plainLines(streams: TrackedStream[], reported: Set<string>): string[] {
+export function plainLines(streams: TrackedStream[], reported: Set<string>, perSystem = LINES_PER_SYSTEM): string[] {
   const lines: string[] = [];
-  for (const s of streams) {
-    if (s.state === 'running' || s.state === 'pending') {
-      lines.push(streamLine(s));
-      reported.delete(s.key);
-    } else if (!reported.has(s.key)) {
-      lines.push(streamLine(s));
-      reported.add(s.key);
+  const systems = new Map<string, TrackedStream[]>();
+  for (const s of streams) systems.set(s.system, [...(systems.get(s.system) ?? []), s]);
+  for (const [system, list] of systems) {
+    const many = list.length > perSystem;
+    let newlyDone = false;
+    for (const s of list) {
+      if (s.state === 'running' || s.state === 'pending') {
+        lines.push(streamLine(s));
+        reported.delete(s.key);
+      } else if (!reported.has(s.key)) {
+        reported.add(s.key);
+        if (many && s.state === 'done') newlyDone = true;
+        else lines.push(streamLine(s));
+      }
     }
+    if (newlyDone) lines.push(`${system}: ${countLine(list)}`);
   }
   return lines;
 }

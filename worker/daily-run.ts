@@ -1,11 +1,17 @@
 /**
  * The main job's run of today's ACODE and Radar syncs: starts both (or joins
- * runs already started today), shows progress while they run, and prints the
- * summary per stream: rows, files, bytes, duration, quality score, S3 path.
+ * runs already started today), shows progress while they run — per stream rows
+ * done of the total, rate and time left, as `orchestrator watch` shows them
+ * (client/watch.ts): bars on a terminal, else every 5 s a plain line per stream
+ * in flight and one per finished stream — and prints the summary per stream:
+ * rows, files, bytes, duration, quality score, S3 path.
  */
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { ClientSettings } from '../client/connection';
 import { planStart, startPlanned } from '../client/workflow-starts';
+import { ProgressTracker } from '../client/progress-format';
+import { readRunProgress } from '../client/stream-progress';
+import { plainDisplay, barDisplay, type ProgressDisplay } from '../client/watch';
 import type { AcodeDailySyncResult } from '../workflows/acode-daily-sync';
 import type { RadarDailySyncResult } from '../workflows/radar-daily-sync';
 
@@ -26,13 +32,20 @@ async function startOrJoin(client: Client, settings: ClientSettings, workflowTyp
   }
 }
 
-/** Activities completed so far in a run's history: the progress a person watches. */
-async function completedActivities(handle: WorkflowHandle): Promise<number> {
-  const history = await handle.fetchHistory();
-  return (history.events ?? []).filter((e) => e.activityTaskCompletedEventAttributes).length;
+export interface ProgressOptions {
+  /** A terminal to draw the bars on (redacting, see client/watch.ts); without it, plain lines through `log`. */
+  terminal?: NodeJS.WriteStream;
+  /** How often the runs are read (default 5 s for plain lines, 1 s with bars). */
+  intervalMs?: number;
 }
 
-export async function runTodaysSyncs(client: Client, settings: ClientSettings, log: (line: string) => void, engine: 'direct' | 'airbyte' = 'direct'): Promise<DailyRunOutcome> {
+export async function runTodaysSyncs(
+  client: Client,
+  settings: ClientSettings,
+  log: (line: string) => void,
+  engine: 'direct' | 'airbyte' = 'direct',
+  progress: ProgressOptions = {},
+): Promise<DailyRunOutcome> {
   const acode = await startOrJoin(client, settings, 'acodeDailySync', { engine });
   const radar = await startOrJoin(client, settings, 'radarDailySync', { engine });
   log(`started ${acode.workflowId} and ${radar.workflowId}`);
@@ -46,15 +59,29 @@ export async function runTodaysSyncs(client: Client, settings: ClientSettings, l
     settle(radar.result() as Promise<RadarDailySyncResult>, radar.workflowId, (r) => (outcome.radar = r)),
   ]);
   const started = Date.now();
-  const ticker = setInterval(async () => {
-    if (done === 2) return;
-    const [a, r] = await Promise.all([completedActivities(acode), completedActivities(radar)]).catch(() => [NaN, NaN]);
-    log(`… ${((Date.now() - started) / 1000).toFixed(0)} s: ACODE ${a} steps done, Radar ${r} steps done`);
-  }, 5000);
+  const display: ProgressDisplay = progress.terminal
+    ? barDisplay(progress.terminal)
+    : plainDisplay((line) => log(`… ${((Date.now() - started) / 1000).toFixed(0)} s: ${line}`));
+  const tracker = new ProgressTracker();
+  let reading = false;
+  const tick = async () => {
+    if (done === 2 || reading) return;
+    reading = true;
+    try {
+      const runs = await Promise.all([readRunProgress(client, acode.workflowId), readRunProgress(client, radar.workflowId)]);
+      if (done < 2) display.show(tracker.update(runs.flatMap((r) => r.streams), Date.now()));
+    } catch {
+      // a reading that fails (the service busy) shows nothing this time
+    } finally {
+      reading = false;
+    }
+  };
+  const ticker = setInterval(() => void tick(), progress.intervalMs ?? (progress.terminal ? 1000 : 5000));
   try {
     await finished;
   } finally {
     clearInterval(ticker);
+    display.stop();
   }
   return outcome;
 }

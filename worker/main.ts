@@ -11,6 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { connectClient } from '../client/connection';
+import { redactingStream } from '../client/watch';
 import { applyDailySchedules } from '../client/schedules';
 import { ensureHealthMonitors } from '../client/workflow-starts';
 import { loadEnvConfig, wantsEmbeddedStack, type EnvConfig } from '../config/env';
@@ -73,7 +74,7 @@ function untilSignal(): Promise<string> {
 async function main(): Promise<number> {
   const cli = parseCli();
   let config = loadEnvConfig();
-  const { runtimeMetricsUrl } = await installRuntime(config, cli.serve);
+  const { runtimeMetricsUrl, logging } = await installRuntime(config, cli.serve);
   const metrics = createIngestionMetrics();
   let metricsServer: MetricsServer | undefined;
   if (config.METRICS_PORT !== undefined) {
@@ -105,7 +106,9 @@ async function main(): Promise<number> {
       try {
         for (const s of await applyDailySchedules(client, settings, config.SYNC_ENGINE)) log(`schedule ${s.scheduleId} ${s.action} (daily 02:00 UTC)`);
         for (const m of await ensureHealthMonitors(client, settings)) log(`health monitor ${m.workflowId} running`);
-        const outcome = await runTodaysSyncs(client, settings, log, config.SYNC_ENGINE);
+        // progress bars for a person at a terminal; plain lines in a pipe, a log or with LOG_FORMAT=json
+        const terminal = process.stdout.isTTY && logging.format !== 'json' ? redactingStream(process.stdout, (t) => redactText(t, secretValues())) : undefined;
+        const outcome = await runTodaysSyncs(client, settings, log, config.SYNC_ENGINE, { terminal });
         print(`\nSummary\n${formatSummary(outcome)}\n`);
         exitCode = succeeded(outcome) ? 0 : 1;
       } finally {

@@ -91,3 +91,17 @@ test('heartbeat details: progress with or without a total, a checkpoint alone, n
   expect(heartbeatProgress(undefined)).toEqual({ rows: 0, files: 0 });
   expect(heartbeatProgress({ progress: { rows: 'many' } })).toEqual({ rows: 0, files: 0 });
 });
+
+test('plain lines of a system with many streams: its finished tables counted on one line, a failed one named', () => {
+  const reported = new Set<string>();
+  const table = (i: number, over: Partial<StreamProgress>) => fiscal({ key: `radar/primary/t${i}`, system: 'radar', stream: `t${i}`, ...over });
+  const tables = (doneUpTo: number) => Array.from({ length: 10 }, (_, i) => table(i, i < doneUpTo ? { state: 'done', rows: 5, files: 1 } : i === doneUpTo ? { rows: 2 } : { state: 'pending' }));
+  expect(plainLines(tables(0), reported, 8)).toHaveLength(10);
+  const later = plainLines(tables(3), reported, 8);
+  expect(later).toContain('radar t3 2 rows');
+  expect(later).not.toContain('radar t0 done 5 rows, 1 files');
+  expect(later[later.length - 1]).toBe('radar: 10 streams: 3 done, 1 running, 6 waiting, 17 rows');
+  expect(plainLines(tables(3), reported, 8).some((l) => l.startsWith('radar:'))).toBe(false);
+  const failed = [...tables(3).slice(0, 9), table(9, { state: 'failed', rows: 0, error: 'Table is locked' })];
+  expect(plainLines(failed, reported, 8)).toContain('radar t9 failed after 0 rows: Table is locked');
+});

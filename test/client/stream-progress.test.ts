@@ -1,0 +1,108 @@
+/**
+ * `orchestrator watch <workflowId>` on the real stack: while acodeDailySync
+ * runs, per stream the rows done (from the sync activities' heartbeats and
+ * results), then a summary line and the exit status of the run: 0 when it
+ * completed, 1 when it did not (here: terminated).
+ *
+ * The fiscal sync is held before it runs, so the watch is sure to see it in
+ * flight; the other streams run meanwhile. Files of 1,000 rows and a 5 s
+ * heartbeat timeout (heartbeats reach the service every 4 s) give the
+ * released sync several heartbeats.
+ */
+import { ACODE_FISCAL_TABLE, ACODE_STREAMS } from '../../config/pipelines';
+import type { ClientSettings } from '../../client/connection';
+import { runCli } from '../../client/cli';
+import { redactText, secretValues } from '../../worker/logging';
+import type { AcodeDailySyncResult } from '../../workflows/acode-daily-sync';
+import { acodeDailySyncId } from '../../workflows/ids';
+import { startStack, type Stack } from '../helpers/stack-env';
+
+const FISCAL_ROWS = 20_000;
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ fiscalRows: FISCAL_ROWS, radar: false, extract: { maxRowsPerFile: 1_000, batchRows: 500 } });
+}, 60_000);
+afterAll(() => stack?.teardown());
+
+/** The CLI's `watch` in this process, on the stack's client (left open), its lines collected as the CLI prints them. */
+function watchInProcess(workflowId: string) {
+  const lines: string[] = [];
+  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  const out = (text: string) => {
+    for (const line of redactText(text, secretValues()).split('\n')) {
+      lines.push(line);
+      for (const w of waiters.filter((w) => w.pattern.test(line))) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
+    }
+  };
+  const errors: string[] = [];
+  const exit = runCli(['watch', workflowId, '--every', '0.2'], {
+    connect: async () => ({ client: stack.client, settings: {} as ClientSettings, close: async () => undefined }),
+    out,
+    err: (text) => errors.push(text),
+    readInput: () => '',
+  });
+  /** The first line (already printed or to come) matching `pattern`. */
+  const line = (pattern: RegExp) =>
+    new Promise<string>((resolve) => {
+      const seen = lines.find((l) => pattern.test(l));
+      if (seen) resolve(seen);
+      else waiters.push({ pattern, resolve });
+    });
+  return { lines, errors, exit, line };
+}
+
+const fiscalInFlight = new RegExp(`^acode ${ACODE_FISCAL_TABLE} \\d+(/\\d+)? rows`);
+const doneLine = (stream: string) => new RegExp(`^acode ${stream} done (\\d+) rows, (\\d+) files$`);
+
+test('watch shows each stream in flight and its rows done, then the summary; exit 0 when the run completed', async () => {
+  const date = '2025-10-01';
+  const fiscal = stack.hold('syncTableToS3', (input) => input.stream === ACODE_FISCAL_TABLE);
+  const handle = await stack.start('acodeDailySync', { date, source: 'primary', timings: { syncHeartbeatTimeoutMs: 5000 } }, acodeDailySyncId(date, 'primary'));
+  const watch = watchInProcess(handle.workflowId);
+  await stack.skipTimeUntil(fiscal.reached);
+  // held inside its activity: a worker runs it, no rows yet
+  expect(await stack.skipTimeUntil(watch.line(fiscalInFlight))).toMatch(new RegExp(`^acode ${ACODE_FISCAL_TABLE} 0 rows$`));
+  fiscal.release();
+  const code = await stack.skipTimeUntil(watch.exit);
+  const result = (await handle.result()) as AcodeDailySyncResult;
+
+  expect(watch.errors).toEqual([]);
+  expect(code).toBe(0);
+  for (const stream of ACODE_STREAMS) {
+    const landed = result.streams.find((s) => s.stream === stream.name)!;
+    const done = watch.lines.filter((l) => doneLine(stream.name).test(l));
+    expect(done).toHaveLength(1); // a finished stream is named once
+    const [, rows, files] = doneLine(stream.name).exec(done[0])!;
+    expect({ rows: Number(rows), files: Number(files) }).toEqual({ rows: landed.rows, files: landed.files });
+  }
+  expect(result.streams.find((s) => s.stream === ACODE_FISCAL_TABLE)!.rows).toBe(FISCAL_ROWS);
+  // the fiscal rows shown in flight never go back and never pass the rows landed
+  const shown = watch.lines.filter((l) => fiscalInFlight.test(l)).map((l) => Number(/ (\d+)(\/\d+)? rows/.exec(l)![1]));
+  expect(shown).toEqual([...shown].sort((a, b) => a - b));
+  expect(Math.max(...shown)).toBeLessThanOrEqual(FISCAL_ROWS);
+  // with a total (the rows of the stream's bound) the line gives the percentage
+  for (const l of watch.lines.filter((l) => / \d+\/\d+ rows/.test(l))) expect(l).toMatch(/ \d+\/\d+ rows \d+%/);
+  if (process.env.WATCH_LINES) console.log(watch.lines.join('\n'));
+  expect(watch.lines[watch.lines.length - 1]).toMatch(
+    new RegExp(`^acodeDailySync ${handle.workflowId}: COMPLETED after \\d+ (s|min)[^,]*, ${ACODE_STREAMS.length} streams: ${ACODE_STREAMS.length} done, \\d+ rows$`),
+  );
+}, 120_000);
+
+test('a run that does not complete (terminated while its fiscal sync is held): the stream last seen, exit 1', async () => {
+  const date = '2025-10-02';
+  const fiscal = stack.hold('syncTableToS3', (input) => input.stream === ACODE_FISCAL_TABLE);
+  const handle = await stack.start('acodeDailySync', { date, source: 'primary', timings: { syncHeartbeatTimeoutMs: 5000 } }, acodeDailySyncId(date, 'primary'));
+  const watch = watchInProcess(handle.workflowId);
+  await stack.skipTimeUntil(fiscal.reached);
+  await stack.skipTimeUntil(watch.line(fiscalInFlight));
+  await handle.terminate('stopped by the test');
+  const code = await stack.skipTimeUntil(watch.exit);
+  fiscal.release(); // its heartbeats now find no run, and it ends
+  expect(code).toBe(1);
+  expect(watch.errors).toEqual([]);
+  expect(watch.lines[watch.lines.length - 1]).toMatch(new RegExp(`^acodeDailySync ${handle.workflowId}: TERMINATED after .*, ${ACODE_STREAMS.length} streams: `));
+}, 120_000);
