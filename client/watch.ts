@@ -78,7 +78,7 @@ export function barDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
         const many = list.length > BARS_PER_SYSTEM;
         if (many) {
           const finished = list.filter((s) => s.state === 'done' || s.state === 'failed');
-          const text = `${finished.length}/${list.length} streams finished; ${countLine(list)}`;
+          const text = countLine(list);
           const bar = systemBars.get(system) ?? multibar.create(list.length, 0, { label: pad(system), text });
           systemBars.set(system, bar);
           bar.setTotal(list.length);
@@ -91,11 +91,13 @@ export function barDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
             bars.delete(s.key);
             continue;
           }
-          const total = s.total ?? Math.max(s.rows, 1);
+          // without a total yet the bar stays empty and the text gives the rows done
+          const total = s.state === 'done' ? 1 : (s.total ?? 0);
+          const value = s.state === 'done' ? 1 : s.total === undefined ? 0 : s.rows;
           const payload = { label: pad(streamLabel(s)), text: barText(s) };
-          if (!bar) bars.set(s.key, (bar = multibar.create(total, s.rows, payload)));
-          bar.setTotal(total);
-          bar.update(s.state === 'done' ? total : s.rows, payload);
+          if (!bar) bars.set(s.key, (bar = multibar.create(Math.max(total, 1), value, payload)));
+          bar.setTotal(Math.max(total, 1));
+          bar.update(total === 0 ? 0 : value, payload);
         }
       }
       multibar.update();
