@@ -23,7 +23,7 @@ export interface StreamProgress {
   total?: number;
   /** The attempt running (pending and running streams). */
   attempt?: number;
-  /** Why the stream failed (failed streams), one line. */
+  /** Why the stream failed (failed streams) or its last attempt did (a stream waiting for a retry), one line. */
   error?: string;
 }
 
@@ -92,7 +92,7 @@ export function streamLine(s: TrackedStream): string {
   const attempt = s.attempt && s.attempt > 1 ? ` (attempt ${s.attempt})` : '';
   switch (s.state) {
     case 'pending':
-      return `${label} waiting${attempt}${s.rows ? `, ${rowsOfTotal(s.rows, s.total)} landed` : ''}`;
+      return `${label} waiting${attempt}${s.rows ? `, ${rowsOfTotal(s.rows, s.total)} landed` : ''}${s.error ? ` (last attempt: ${s.error})` : ''}`;
     case 'done':
       return `${label} done ${s.rows} rows, ${s.files} files`;
     case 'failed':

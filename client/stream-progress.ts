@@ -146,7 +146,10 @@ class Reader {
       const p = heartbeatProgress(await this.decode(a.heartbeatDetails));
       // PENDING_ACTIVITY_STATE_STARTED (2): a worker runs it; else scheduled, or waiting for its retry
       const running = Number(a.state) === 2;
-      this.record(input, { state: running ? 'running' : 'pending', ...p, attempt: a.attempt ?? 1 });
+      const attempt = a.attempt ?? 1;
+      // waiting for a retry: why the last attempt failed
+      const error = attempt > 1 ? failureMessage(a.lastFailure) : undefined;
+      this.record(input, { state: running ? 'running' : 'pending', ...p, attempt, ...(error ? { error } : {}) });
     }
     for (const c of description.raw.pendingChildren ?? []) {
       if (c.workflowId) children.set(`${c.workflowId}/${c.runId ?? ''}`, { workflowId: c.workflowId, runId: c.runId ?? undefined });

@@ -47,6 +47,7 @@ test('a stream line per state, the running one as the README shows it', () => {
   expect(streamLine({ ...fiscal({ rows: 120_000, total: 300_000 }), rate: 52_000, secondsLeft: 3.5 })).toBe('acode fiscal 120000/300000 rows 40% 52k rows/s 4 s left');
   expect(streamLine(fiscal({ rows: 120_000 }))).toBe('acode fiscal 120000 rows');
   expect(streamLine(fiscal({ role: 'backup', state: 'pending', attempt: 2, rows: 4000 }))).toBe('acode fiscal (backup) waiting (attempt 2), 4000 rows landed');
+  expect(streamLine(fiscal({ state: 'pending', attempt: 3, error: 'Lost connection' }))).toBe('acode fiscal waiting (attempt 3) (last attempt: Lost connection)');
   expect(streamLine(fiscal({ state: 'done', rows: 300_000, files: 3, total: 300_000 }))).toBe('acode fiscal done 300000 rows, 3 files');
   expect(streamLine(fiscal({ state: 'failed', rows: 10, error: 'connection refused' }))).toBe('acode fiscal failed after 10 rows: connection refused');
   expect(streamLine(fiscal({ system: 'radar', stream: 'clientes', rows: 5, total: 0 }))).toBe('radar clientes 5/0 rows 100%');

@@ -106,3 +106,24 @@ test('a run that does not complete (terminated while its fiscal sync is held): t
   expect(watch.errors).toEqual([]);
   expect(watch.lines[watch.lines.length - 1]).toMatch(new RegExp(`^acodeDailySync ${handle.workflowId}: TERMINATED after .*, ${ACODE_STREAMS.length} streams: `));
 }, 120_000);
+
+test("a run started under another id (a schedule's) syncs the day as its child: watching the parent shows the child's streams", async () => {
+  const date = '2025-10-03';
+  const handle = await stack.start('acodeDailySync', { date, source: 'primary' }, `acode-daily-scheduled-${date}T02:00:00Z`);
+  const watch = watchInProcess(handle.workflowId);
+  const code = await stack.skipTimeUntil(watch.exit);
+  const result = (await handle.result()) as AcodeDailySyncResult;
+  expect(code).toBe(0);
+  for (const stream of ACODE_STREAMS) {
+    const landed = result.streams.find((s) => s.stream === stream.name)!;
+    expect(watch.lines).toContain(`acode ${stream.name} done ${landed.rows} rows, ${landed.files} files`);
+  }
+  expect(watch.lines[watch.lines.length - 1]).toMatch(new RegExp(`: COMPLETED after .*, ${ACODE_STREAMS.length} streams: ${ACODE_STREAMS.length} done, `));
+}, 120_000);
+
+test('watching a workflow the service does not know: one line on stderr, exit 1', async () => {
+  const watch = watchInProcess('acode-daily-1999-01-01-primary');
+  expect(await watch.exit).toBe(1);
+  expect(watch.errors).toHaveLength(1);
+  expect(watch.errors[0]).toMatch(/^orchestrator: .*not found/i);
+});
