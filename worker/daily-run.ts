@@ -51,9 +51,8 @@ export async function runTodaysSyncs(
   log(`started ${acode.workflowId} and ${radar.workflowId}`);
 
   const outcome: DailyRunOutcome = { errors: [] };
-  let done = 0;
   const settle = <T>(p: Promise<T>, name: string, keep: (r: T) => void) =>
-    p.then(keep, (err: Error) => outcome.errors.push(`${name}: ${err.cause instanceof Error ? err.cause.message : err.message}`)).finally(() => done++);
+    p.then(keep, (err: Error) => outcome.errors.push(`${name}: ${err.cause instanceof Error ? err.cause.message : err.message}`));
   const finished = Promise.all([
     settle(acode.result() as Promise<AcodeDailySyncResult>, acode.workflowId, (r) => (outcome.acode = r)),
     settle(radar.result() as Promise<RadarDailySyncResult>, radar.workflowId, (r) => (outcome.radar = r)),
@@ -63,24 +62,25 @@ export async function runTodaysSyncs(
     ? barDisplay(progress.terminal)
     : plainDisplay((line) => log(`… ${((Date.now() - started) / 1000).toFixed(0)} s: ${line}`));
   const tracker = new ProgressTracker();
-  let reading = false;
-  const tick = async () => {
-    if (done === 2 || reading) return;
-    reading = true;
+  const look = async () => {
     try {
       const runs = await Promise.all([readRunProgress(client, acode.workflowId), readRunProgress(client, radar.workflowId)]);
-      if (done < 2) display.show(tracker.update(runs.flatMap((r) => r.streams), Date.now()));
+      display.show(tracker.update(runs.flatMap((r) => r.streams), Date.now()));
     } catch {
       // a reading that fails (the service busy) shows nothing this time
-    } finally {
-      reading = false;
     }
   };
-  const ticker = setInterval(() => void tick(), progress.intervalMs ?? (progress.terminal ? 1000 : 5000));
+  let reading: Promise<void> | undefined;
+  const ticker = setInterval(() => {
+    reading ??= look().finally(() => (reading = undefined));
+  }, progress.intervalMs ?? (progress.terminal ? 1000 : 5000));
   try {
     await finished;
   } finally {
     clearInterval(ticker);
+    await reading;
+    // one last look: every stream that finished since the last one is shown before the summary
+    await look();
     display.stop();
   }
   return outcome;

@@ -1,12 +1,14 @@
 /**
  * The README's main job, as a person runs it: `npm start -- --once` on the
- * embedded stack exits 0 and its summary names every ACODE stream and every
- * Radar critical table with rows.
+ * embedded stack exits 0, its progress display names each ACODE stream's rows
+ * done, and its summary names every ACODE stream and every Radar critical table
+ * with rows.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ACODE_STREAMS, RADAR_CRITICAL_TABLES } from '../../config/pipelines';
+import { RADAR_TABLE_NAMES } from '../../config/radar-tables';
 import { spawnGroup, stopAllGroups } from '../helpers/child-process';
 
 /** `tsx worker/main.ts --once` (what `npm start -- --once` runs), in its own process group with the servers it starts. */
@@ -33,7 +35,15 @@ describe('main job', () => {
       expect(line).toBeDefined();
       expect(Number(/: (\d+) rows/.exec(line!)?.[1])).toBeGreaterThan(0);
       expect(line).toContain(`s3://farmarcas-production-bronze/origin=airbyte/database=bronze_acode/${stream.name}/cog_dt_ingestion=`);
+      // the progress display named the stream's rows done, the same rows as the summary, once
+      const progress = output.split('\n').filter((l) => new RegExp(`… \\d+ s: acode ${stream.name} done \\d+ rows`).test(l));
+      expect(progress).toHaveLength(1);
+      expect(progress[0]).toContain(`done ${/: (\d+) rows/.exec(line!)?.[1]} rows`);
     }
+    // Radar's tables: counted on one line as they finish, all of them by the last look before the summary
+    const tables = RADAR_TABLE_NAMES.length;
+    expect(output).toMatch(new RegExp(`… \\d+ s: radar: ${tables} streams: ${tables} done, \\d+ rows\\n[^]*Summary`));
+    expect(output).not.toMatch(/steps done/);
     for (const table of RADAR_CRITICAL_TABLES) {
       const line = output.split('\n').find((l) => l.trim().startsWith(`${table} (critical):`));
       expect(line).toMatch(/synced, [1-9]\d* rows/);
