@@ -9,19 +9,27 @@
  *     `{ ...checkpoint, progress: { rows, files, total? } }` the rows done;
  *   - ActivityTaskCompleted carries the result `{ stream, rows, files, ... }`;
  *     failed, timed out or cancelled (after its retries) is failed.
- * A stream scheduled again later (a rerun of the day in a child) is shown by
- * its latest call. Rates and time left: client/progress-format.ts.
+ * A table too big for one activity is read by one `syncTableToS3` per key
+ * slice (input `slice`) and completed by `finishTableSync`
+ * (workflows/table-sync.ts): its stream sums the slices (combineCalls). A
+ * stream scheduled again after it closed (a rerun of the day in a child) is
+ * shown by its latest calls. Rates and time left: client/progress-format.ts.
  */
 import type { Client } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import type { LoadedDataConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
+import type { KeyBound, KeySlice } from '../activities/types';
+import { sliceSpan } from '../activities/engine/extract-ranges';
 import type { StreamProgress } from './progress-format';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Payloads = temporal.api.common.v1.IPayloads | null | undefined;
 
 export const SYNC_ACTIVITY = 'syncTableToS3';
+/** Completes a table read in key slices (workflows/table-sync.ts). */
+export const FINISH_ACTIVITY = 'finishTableSync';
+const STREAM_ACTIVITIES = new Set([SYNC_ACTIVITY, FINISH_ACTIVITY]);
 /** How deep children are followed (a schedule's run → the day's run → a recovery's rerun …). */
 const MAX_DEPTH = 4;
 
@@ -36,21 +44,105 @@ export interface RunProgress {
   streams: StreamProgress[];
 }
 
-interface SyncCall {
-  order: number;
-  input: { system?: string; role?: string; stream?: string };
-  progress?: StreamProgress;
+/** What one activity of a stream says: the whole table, one key slice of it, or the finish of a sliced table. */
+export interface CallPart {
+  state: StreamProgress['state'];
+  rows: number;
+  files: number;
+  total?: number;
+  attempt?: number;
+  error?: string;
 }
 
-/** Rows/files/total of a heartbeat's details, whatever of them is there. */
+/** A stream's calls: read whole by one activity, or by one activity per key slice and completed by finishTableSync. */
+export interface StreamCalls {
+  whole?: CallPart;
+  slices: Map<number, CallPart>;
+  finish?: CallPart;
+}
+
+const closed = (p?: CallPart) => p?.state === 'done' || p?.state === 'failed';
+
+/**
+ * One stream from its calls. Read in slices: rows and files summed over the
+ * slices, the total too once every slice has one; failed when a slice failed
+ * (after its retries), done when the finish completed, running while any slice
+ * runs or all landed and the finish is to come, waiting otherwise.
+ */
+export function combineCalls(calls: StreamCalls): Omit<StreamProgress, 'key' | 'system' | 'role' | 'stream'> {
+  if (calls.slices.size === 0) return calls.whole ?? { state: 'pending', rows: 0, files: 0 };
+  const parts = [...calls.slices.values()];
+  const rows = parts.reduce((n, p) => n + p.rows, 0);
+  const files = parts.reduce((n, p) => n + p.files, 0);
+  if (calls.finish?.state === 'done') return { ...calls.finish, total: calls.finish.rows };
+  const totals = parts.map((p) => p.total);
+  const total = totals.every((t) => t !== undefined) ? (totals as number[]).reduce((n, t) => n + t, 0) : undefined;
+  const attempt = Math.max(...parts.map((p) => p.attempt ?? 1), calls.finish?.attempt ?? 1);
+  const common = { rows, files, ...(total === undefined ? {} : { total }), ...(attempt > 1 ? { attempt } : {}) };
+  const failed = calls.finish?.state === 'failed' ? calls.finish : parts.find((p) => p.state === 'failed');
+  if (failed) return { ...common, state: 'failed', ...(failed.error ? { error: failed.error } : {}) };
+  const allLanded = parts.every((p) => p.state === 'done');
+  const running = allLanded || parts.some((p) => p.state === 'running');
+  const waiting = parts.find((p) => p.state === 'pending' && p.error);
+  return { ...common, state: running ? 'running' : 'pending', ...(waiting?.error ? { error: waiting.error } : {}) };
+}
+
+interface SyncCall {
+  order: number;
+  input: SyncInput;
+  calls: StreamCalls;
+}
+
+interface SyncInput {
+  system?: string;
+  role?: string;
+  stream?: string;
+  slice?: { bound?: KeyBound; slice?: KeySlice; count?: number };
+}
+
+/** Which part of its stream a call is: the whole table, slice N, or the finish. */
+type PartOf = { kind: 'whole' } | { kind: 'slice'; index: number; span?: number } | { kind: 'finish' };
+
+function partOf(activityType: string, input: SyncInput): PartOf {
+  if (activityType === FINISH_ACTIVITY) return { kind: 'finish' };
+  const slice = input.slice?.slice;
+  if (!slice || !input.slice?.bound) return { kind: 'whole' };
+  let span: number | undefined;
+  try {
+    span = sliceSpan(slice, input.slice.bound);
+  } catch {
+    span = undefined;
+  }
+  return { kind: 'slice', index: Number(slice.index ?? 0), span };
+}
+
+/**
+ * Rows/files/total of a heartbeat's details, whatever of them is there: the
+ * progress (`{ rows, files, total? }`), else the checkpoint alone (a heartbeat
+ * after a file, or an earlier attempt's), its total the key span of its slices.
+ */
 export function heartbeatProgress(details: unknown): { rows: number; files: number; total?: number } {
-  const d = (details ?? {}) as { progress?: { rows?: unknown; files?: unknown; total?: unknown }; rows?: unknown; files?: unknown };
+  const d = (details ?? {}) as {
+    progress?: { rows?: unknown; files?: unknown; total?: unknown };
+    rows?: unknown;
+    files?: unknown;
+    bound?: KeyBound;
+    slices?: KeySlice[];
+  };
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  // before the first progress report only a checkpoint may be there (an earlier attempt's)
   const rows = num(d.progress?.rows) ?? num(d.rows) ?? 0;
   const files = num(d.progress?.files) ?? num(d.files) ?? 0;
-  const total = num(d.progress?.total);
+  const total = num(d.progress?.total) ?? checkpointSpan(d.bound, d.slices);
   return total === undefined ? { rows, files } : { rows, files, total };
+}
+
+function checkpointSpan(bound: KeyBound | undefined, slices: KeySlice[] | undefined): number | undefined {
+  if (!bound || !Array.isArray(slices) || slices.length === 0) return undefined;
+  try {
+    return slices.reduce((n, s) => n + sliceSpan(s, bound), 0);
+  } catch {
+    return undefined;
+  }
 }
 
 function oneLine(text: string | null | undefined): string | undefined {
@@ -66,7 +158,7 @@ function failureMessage(failure: temporal.api.failure.v1.IFailure | null | undef
 
 class Reader {
   private readonly converter: LoadedDataConverter;
-  private readonly calls = new Map<string, SyncCall>();
+  private readonly streams = new Map<string, SyncCall>();
   private order = 0;
 
   constructor(private readonly client: Client) {
@@ -82,13 +174,25 @@ class Reader {
     }
   }
 
-  private record(input: SyncCall['input'], progress: Omit<StreamProgress, 'key' | 'system' | 'role' | 'stream'>): void {
-    const system = String(input.system ?? '?');
-    const role = String(input.role ?? 'primary');
-    const stream = String(input.stream ?? '?');
-    const key = `${system}/${role}/${stream}`;
-    const earlier = this.calls.get(key);
-    this.calls.set(key, { order: earlier?.order ?? this.order++, input, progress: { key, system, role, stream, ...progress } });
+  /** Records what a call of a stream says; a call scheduled after its stream closed (a rerun) starts the stream anew. */
+  private record(input: SyncInput, part: PartOf, progress: CallPart, scheduled = false): void {
+    const key = keyOf(input);
+    let entry = this.streams.get(key);
+    const calls = entry?.calls;
+    const over = calls && (calls.slices.size === 0 ? closed(calls.whole) : closed(calls.finish));
+    if (!entry || (scheduled && over)) {
+      entry = { order: entry?.order ?? this.order++, input, calls: { slices: new Map() } };
+      this.streams.set(key, entry);
+    }
+    if (part.kind === 'whole') entry.calls.whole = progress;
+    else if (part.kind === 'finish') entry.calls.finish = progress;
+    else entry.calls.slices.set(part.index, progress.total === undefined && part.span !== undefined ? { ...progress, total: part.span } : progress);
+  }
+
+  private current(input: SyncInput, part: PartOf): CallPart | undefined {
+    const calls = this.streams.get(keyOf(input))?.calls;
+    if (!calls) return undefined;
+    return part.kind === 'whole' ? calls.whole : part.kind === 'finish' ? calls.finish : calls.slices.get(part.index);
   }
 
   /** Reads one run and, recursively, its children; returns the run's own status. */
@@ -97,26 +201,28 @@ class Reader {
     const description = await handle.describe();
     const history = await handle.fetchHistory();
     const events: HistoryEvent[] = history.events ?? [];
-    const scheduled = new Map<string, { input: SyncCall['input']; activityId: string }>();
-    const byActivityId = new Map<string, SyncCall['input']>();
+    const scheduled = new Map<string, { input: SyncInput; part: PartOf; activityId: string }>();
+    const byActivityId = new Map<string, { input: SyncInput; part: PartOf }>();
     const children = new Map<string, { workflowId: string; runId?: string }>();
     const finished = new Set<string>();
     for (const e of events) {
-      const id = String(e.eventId ?? '');
       const sched = e.activityTaskScheduledEventAttributes;
-      if (sched && sched.activityType?.name === SYNC_ACTIVITY) {
-        const input = ((await this.decode(sched.input)) ?? {}) as SyncCall['input'];
-        scheduled.set(id, { input, activityId: sched.activityId ?? '' });
-        byActivityId.set(sched.activityId ?? '', input);
-        this.record(input, { state: 'pending', rows: 0, files: 0 });
+      const type = sched?.activityType?.name ?? '';
+      if (sched && STREAM_ACTIVITIES.has(type)) {
+        const input = ((await this.decode(sched.input)) ?? {}) as SyncInput;
+        const call = { input, part: partOf(type, input), activityId: sched.activityId ?? '' };
+        scheduled.set(String(e.eventId ?? ''), call);
+        byActivityId.set(call.activityId, call);
+        this.record(input, call.part, { state: 'pending', rows: 0, files: 0, ...(call.part.kind === 'slice' && call.part.span !== undefined ? { total: call.part.span } : {}) }, true);
         continue;
       }
       const done = e.activityTaskCompletedEventAttributes;
       if (done && scheduled.has(String(done.scheduledEventId))) {
         const call = scheduled.get(String(done.scheduledEventId))!;
-        const result = ((await this.decode(done.result)) ?? {}) as { rows?: number; files?: number };
-        const rows = Number(result.rows ?? 0);
-        this.record(call.input, { state: 'done', rows, files: Number(result.files ?? 0), total: rows });
+        const result = ((await this.decode(done.result)) ?? {}) as { rows?: number; files?: number; slice?: { rows?: number; files?: number } };
+        const rows = Number(result.slice?.rows ?? result.rows ?? 0);
+        const files = Number(result.slice?.files ?? result.files ?? 0);
+        this.record(call.input, call.part, { state: 'done', rows, files, total: rows });
         finished.add(call.activityId);
         continue;
       }
@@ -124,11 +230,10 @@ class Reader {
       if (ended && scheduled.has(String(ended.scheduledEventId))) {
         const call = scheduled.get(String(ended.scheduledEventId))!;
         const failure = 'failure' in ended ? ended.failure : undefined;
-        const details = 'details' in ended ? await this.decode(ended.details) : undefined;
-        const last = this.calls.get(keyOf(call.input))?.progress;
-        this.record(call.input, {
+        const last = this.current(call.input, call.part);
+        this.record(call.input, call.part, {
           state: 'failed',
-          rows: last?.rows ?? heartbeatProgress(details).rows,
+          rows: last?.rows ?? 0,
           files: last?.files ?? 0,
           ...(last?.total === undefined ? {} : { total: last.total }),
           error: failureMessage(failure) ?? (e.activityTaskCanceledEventAttributes ? 'cancelled' : 'timed out'),
@@ -140,26 +245,21 @@ class Reader {
       if (child?.workflowId) children.set(`${child.workflowId}/${child.runId ?? ''}`, { workflowId: child.workflowId, runId: child.runId ?? undefined });
     }
     for (const a of description.raw.pendingActivities ?? []) {
-      if (a.activityType?.name !== SYNC_ACTIVITY || finished.has(a.activityId ?? '')) continue;
-      const input = byActivityId.get(a.activityId ?? '');
-      if (!input) continue;
+      const call = byActivityId.get(a.activityId ?? '');
+      if (!call || finished.has(a.activityId ?? '')) continue;
       const p = heartbeatProgress(await this.decode(a.heartbeatDetails));
       // PENDING_ACTIVITY_STATE_STARTED (2): a worker runs it; else scheduled, or waiting for its retry
       const running = Number(a.state) === 2;
       const attempt = a.attempt ?? 1;
       // waiting for a retry: why the last attempt failed
       const error = attempt > 1 ? failureMessage(a.lastFailure) : undefined;
-      this.record(input, { state: running ? 'running' : 'pending', ...p, attempt, ...(error ? { error } : {}) });
+      this.record(call.input, call.part, { state: running ? 'running' : 'pending', ...p, attempt, ...(error ? { error } : {}) });
     }
     for (const c of description.raw.pendingChildren ?? []) {
       if (c.workflowId) children.set(`${c.workflowId}/${c.runId ?? ''}`, { workflowId: c.workflowId, runId: c.runId ?? undefined });
     }
     if (depth < MAX_DEPTH) {
-      const seen = new Set<string>();
       for (const c of children.values()) {
-        const id = `${c.workflowId}/${c.runId ?? ''}`;
-        if (seen.has(id)) continue;
-        seen.add(id);
         // a child not started yet, or already gone from the service, adds nothing
         await this.readRun(c.workflowId, c.runId, depth + 1).catch(() => undefined);
       }
@@ -168,12 +268,14 @@ class Reader {
     return { workflowId, runId: description.runId, workflowType: description.type, status, closed: status !== 'RUNNING' };
   }
 
-  streams(): StreamProgress[] {
-    return [...this.calls.values()].sort((a, b) => a.order - b.order).flatMap((c) => (c.progress ? [c.progress] : []));
+  result(): StreamProgress[] {
+    return [...this.streams.values()]
+      .sort((a, b) => a.order - b.order)
+      .map(({ input, calls }) => ({ key: keyOf(input), system: String(input.system ?? '?'), role: String(input.role ?? 'primary'), stream: String(input.stream ?? '?'), ...combineCalls(calls) }));
   }
 }
 
-function keyOf(input: SyncCall['input']): string {
+function keyOf(input: SyncInput): string {
   return `${String(input.system ?? '?')}/${String(input.role ?? 'primary')}/${String(input.stream ?? '?')}`;
 }
 
@@ -181,5 +283,5 @@ function keyOf(input: SyncCall['input']): string {
 export async function readRunProgress(client: Client, workflowId: string, runId?: string): Promise<RunProgress> {
   const reader = new Reader(client);
   const run = await reader.readRun(workflowId, runId, 0);
-  return { ...run, streams: reader.streams() };
+  return { ...run, streams: reader.result() };
 }

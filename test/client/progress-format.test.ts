@@ -10,7 +10,7 @@ import {
   streamLine,
   type StreamProgress,
 } from '../../client/progress-format';
-import { heartbeatProgress } from '../../client/stream-progress';
+import { combineCalls, heartbeatProgress, type CallPart } from '../../client/stream-progress';
 
 const fiscal = (over: Partial<StreamProgress> = {}): StreamProgress => ({
   key: 'acode/primary/fiscal',
@@ -85,10 +85,14 @@ test('plain lines: streams in flight each time, a finished stream once', () => {
 });
 
 test('heartbeat details: progress with or without a total, a checkpoint alone, nothing', () => {
-  const checkpoint = { stream: 'fiscal', date: '2026-12-02', role: 'primary', bound: { key: 'idpk', high: '900' }, lastKey: '300', files: 3, rows: 300, bytes: 1, abIdPrefix: 'x', emittedAtMs: 1 };
-  expect(heartbeatProgress({ ...checkpoint, progress: { rows: 350, files: 3, total: 900 } })).toEqual({ rows: 350, files: 3, total: 900 });
+  const slice = (index: number, after: string | null, upTo: string) => ({ index, after, upTo, lastKey: null, files: 0, rows: 0, bytes: 0, done: false });
+  const bound = { key: 'idpk', low: '1', high: '900' };
+  const checkpoint = { stream: 'fiscal', date: '2026-12-02', role: 'primary', bound, slices: [slice(0, null, '450'), slice(1, '450', '900')], files: 3, rows: 300, bytes: 1, abIdPrefix: 'x', emittedAtMs: 1 };
+  expect(heartbeatProgress({ ...checkpoint, progress: { rows: 350, files: 3, total: 880 } })).toEqual({ rows: 350, files: 3, total: 880 });
   expect(heartbeatProgress({ progress: { rows: 0, files: 0 } })).toEqual({ rows: 0, files: 0 });
-  expect(heartbeatProgress(checkpoint)).toEqual({ rows: 300, files: 3 });
+  // a checkpoint alone (the heartbeat after a file): its rows, and its slices' key span as the total
+  expect(heartbeatProgress(checkpoint)).toEqual({ rows: 300, files: 3, total: 900 });
+  expect(heartbeatProgress({ ...checkpoint, slices: [] })).toEqual({ rows: 300, files: 3 });
   expect(heartbeatProgress(undefined)).toEqual({ rows: 0, files: 0 });
   expect(heartbeatProgress({ progress: { rows: 'many' } })).toEqual({ rows: 0, files: 0 });
 });
@@ -105,4 +109,28 @@ test('plain lines of a system with many streams: its finished tables counted on 
   expect(plainLines(tables(3), reported, 8).some((l) => l.startsWith('radar:'))).toBe(false);
   const failed = [...tables(3).slice(0, 9), table(9, { state: 'failed', rows: 0, error: 'Table is locked' })];
   expect(plainLines(failed, reported, 8)).toContain('radar t9 failed after 0 rows: Table is locked');
+});
+
+test('a table read in key slices: rows, files and the total summed, done once the finish completed', () => {
+  const part = (over: Partial<CallPart>): CallPart => ({ state: 'running', rows: 0, files: 0, ...over });
+  const slices = (...parts: CallPart[]) => new Map(parts.map((p, i) => [i, p]));
+  expect(combineCalls({ slices: new Map() })).toEqual({ state: 'pending', rows: 0, files: 0 });
+  expect(combineCalls({ whole: part({ rows: 5, total: 9 }), slices: new Map() })).toEqual(part({ rows: 5, total: 9 }));
+  expect(combineCalls({ slices: slices(part({ rows: 100, files: 1, total: 500 }), part({ state: 'pending', total: 500 })) })).toEqual({ state: 'running', rows: 100, files: 1, total: 1000 });
+  // a slice without a total yet: the stream's total unknown
+  expect(combineCalls({ slices: slices(part({ rows: 100, total: 500 }), part({})) }).total).toBeUndefined();
+  // every slice waiting, one for its retry: waiting, with the attempt and why
+  expect(combineCalls({ slices: slices(part({ state: 'pending', total: 5 }), part({ state: 'pending', attempt: 2, error: 'Lost connection', rows: 3, total: 5 })) })).toEqual({
+    state: 'pending',
+    rows: 3,
+    files: 0,
+    total: 10,
+    attempt: 2,
+    error: 'Lost connection',
+  });
+  // all slices landed, the finish to come: still running
+  expect(combineCalls({ slices: slices(part({ state: 'done', rows: 498, total: 498 }), part({ state: 'done', rows: 500, total: 500 })) }).state).toBe('running');
+  expect(combineCalls({ slices: slices(part({ state: 'done', rows: 498 }), part({ state: 'failed', rows: 20, error: 'Table is locked' })) })).toMatchObject({ state: 'failed', rows: 518, error: 'Table is locked' });
+  const finish = part({ state: 'done', rows: 998, files: 4 });
+  expect(combineCalls({ slices: slices(part({ state: 'done', rows: 498 }), part({ state: 'done', rows: 500 })), finish })).toEqual({ ...finish, total: 998 });
 });

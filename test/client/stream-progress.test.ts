@@ -4,10 +4,12 @@
  * results), then a summary line and the exit status of the run: 0 when it
  * completed, 1 when it did not (here: terminated).
  *
- * The fiscal sync is held before it runs, so the watch is sure to see it in
- * flight; the other streams run meanwhile. Files of 1,000 rows and a 5 s
- * heartbeat timeout (heartbeats reach the service every 4 s) give the
- * released sync several heartbeats.
+ * The fiscal table (20,000 keys, 10,000 per activity) is read in two key
+ * slices, two activities whose rows the watch sums, of the bound's total;
+ * the first slice is held before it runs, so the watch is sure to see the
+ * stream in flight; the other streams run meanwhile. Files of 1,000 rows and
+ * a 5 s heartbeat timeout (heartbeats reach the service every 4 s) give the
+ * released slice several heartbeats.
  */
 import { ACODE_FISCAL_TABLE, ACODE_STREAMS } from '../../config/pipelines';
 import type { ClientSettings } from '../../client/connection';
@@ -15,13 +17,14 @@ import { runCli } from '../../client/cli';
 import { redactText, secretValues } from '../../worker/logging';
 import type { AcodeDailySyncResult } from '../../workflows/acode-daily-sync';
 import { acodeDailySyncId } from '../../workflows/ids';
-import { startStack, type Stack } from '../helpers/stack-env';
+import { startStack, type Stack, type StackOptions } from '../helpers/stack-env';
 
 const FISCAL_ROWS = 20_000;
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ fiscalRows: FISCAL_ROWS, radar: false, extract: { maxRowsPerFile: 1_000, batchRows: 500 } });
+  const extract = { maxRowsPerFile: 1_000, batchRows: 500, rowsPerActivity: FISCAL_ROWS / 2 };
+  stack = await startStack({ fiscalRows: FISCAL_ROWS, radar: false, extract: extract as StackOptions['extract'] });
 }, 60_000);
 afterAll(() => stack?.teardown());
 
@@ -60,12 +63,12 @@ const doneLine = (stream: string) => new RegExp(`^acode ${stream} done (\\d+) ro
 
 test('watch shows each stream in flight and its rows done, then the summary; exit 0 when the run completed', async () => {
   const date = '2025-10-01';
-  const fiscal = stack.hold('syncTableToS3', (input) => input.stream === ACODE_FISCAL_TABLE);
+  const fiscal = stack.hold('syncTableToS3', (input) => input.stream === ACODE_FISCAL_TABLE && input.slice?.slice.index === 0);
   const handle = await stack.start('acodeDailySync', { date, source: 'primary', timings: { syncHeartbeatTimeoutMs: 5000 } }, acodeDailySyncId(date, 'primary'));
   const watch = watchInProcess(handle.workflowId);
   await stack.skipTimeUntil(fiscal.reached);
-  // held inside its activity: a worker runs it, no rows yet
-  expect(await stack.skipTimeUntil(watch.line(fiscalInFlight))).toMatch(new RegExp(`^acode ${ACODE_FISCAL_TABLE} 0 rows$`));
+  // the first slice held inside its activity, the second one reading: the stream's rows of both slices' keys
+  expect(await stack.skipTimeUntil(watch.line(fiscalInFlight))).toMatch(new RegExp(`^acode ${ACODE_FISCAL_TABLE} \\d+/${FISCAL_ROWS} rows \\d+%`));
   fiscal.release();
   const code = await stack.skipTimeUntil(watch.exit);
   const result = (await handle.result()) as AcodeDailySyncResult;
@@ -79,6 +82,8 @@ test('watch shows each stream in flight and its rows done, then the summary; exi
     const [, rows, files] = doneLine(stream.name).exec(done[0])!;
     expect({ rows: Number(rows), files: Number(files) }).toEqual({ rows: landed.rows, files: landed.files });
   }
+  const fiscalCalls = stack.calls.filter((c) => c.name === 'syncTableToS3' && (c.input as { stream: string }).stream === ACODE_FISCAL_TABLE);
+  expect(fiscalCalls.filter((c) => (c.input as { date: string }).date === date).map((c) => (c.input as { slice?: unknown }).slice !== undefined)).toEqual([true, true]);
   expect(result.streams.find((s) => s.stream === ACODE_FISCAL_TABLE)!.rows).toBe(FISCAL_ROWS);
   // the fiscal rows shown in flight never go back and never pass the rows landed
   const shown = watch.lines.filter((l) => fiscalInFlight.test(l)).map((l) => Number(/ (\d+)(\/\d+)? rows/.exec(l)![1]));
@@ -94,7 +99,7 @@ test('watch shows each stream in flight and its rows done, then the summary; exi
 
 test('a run that does not complete (terminated while its fiscal sync is held): the stream last seen, exit 1', async () => {
   const date = '2025-10-02';
-  const fiscal = stack.hold('syncTableToS3', (input) => input.stream === ACODE_FISCAL_TABLE);
+  const fiscal = stack.hold('syncTableToS3', (input) => input.stream === ACODE_FISCAL_TABLE && input.slice?.slice.index === 0);
   const handle = await stack.start('acodeDailySync', { date, source: 'primary', timings: { syncHeartbeatTimeoutMs: 5000 } }, acodeDailySyncId(date, 'primary'));
   const watch = watchInProcess(handle.workflowId);
   await stack.skipTimeUntil(fiscal.reached);
