@@ -4,7 +4,7 @@
  * results), then a summary line and the exit status of the run: 0 when it
  * completed, 1 when it did not (here: terminated).
  *
- * The fiscal table (20,000 keys, 10,000 per activity) is read in two key
+ * The fiscal table (10,000 keys, 5,000 per activity) is read in two key
  * slices, two activities whose rows the watch sums, of the bound's total;
  * the first slice is held before it runs, so the watch is sure to see the
  * stream in flight; the other streams run meanwhile. Files of 1,000 rows and
@@ -19,7 +19,7 @@ import type { AcodeDailySyncResult } from '../../workflows/acode-daily-sync';
 import { acodeDailySyncId } from '../../workflows/ids';
 import { startStack, type Stack, type StackOptions } from '../helpers/stack-env';
 
-const FISCAL_ROWS = 20_000;
+const FISCAL_ROWS = 10_000;
 
 let stack: Stack;
 beforeAll(async () => {
