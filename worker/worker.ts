@@ -10,6 +10,7 @@ import { createMysqlSources, type MysqlSources } from '../activities/mysql/mysql
 import { applyServerSideEncryption } from '../activities/s3/s3-encryption';
 import { airbyteSettings, bucketNames, sourceEndpoints, type EnvConfig } from '../config/env';
 import { createActivities } from './activities';
+import { closeWorkerDuckDBs } from '../activities/engine/worker-duckdb';
 import { BUNDLE_PATH, WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from './bundle';
 import { activityMetricsInterceptor } from './activity-metrics-interceptor';
 import { createIngestionMetrics, ingestionMetricsSinks, type IngestionMetrics } from './metrics';
@@ -97,6 +98,7 @@ export async function createIngestionWorker(
     async close() {
       await sources.close();
       await connection.close();
+      await closeWorkerDuckDBs();
     },
   };
 }

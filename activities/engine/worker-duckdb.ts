@@ -1,6 +1,7 @@
 /**
  * The DuckDB database and named pipes a worker's syncs share: opened on the
- * first sync, their directory removed when the process exits. One memory
+ * first sync, closed (their directory removed) by closeWorkerDuckDBs() when
+ * the worker stops, or at the latest when the process exits. One memory
  * limit for all the files being written at once (default 512MB).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,15 +17,34 @@ export interface SharedDuckDB {
   fifos: FifoPool;
 }
 
+/** Every shared database opened in this process, with how to close it. */
+const opened = new Set<() => Promise<void>>();
+
 export function workerDuckDB(options: { tempDir?: string; duckdbMemoryLimit?: string; duckdbThreads?: number } = {}): () => Promise<SharedDuckDB> {
   let shared: Promise<SharedDuckDB> | undefined;
   return () => {
     shared ??= (async () => {
       const dir = mkdtempSync(path.join(options.tempDir ?? os.tmpdir(), 'worker-duckdb-'));
-      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      const removeDir = () => rmSync(dir, { recursive: true, force: true });
+      process.once('exit', removeDir);
       const database = await writerDatabase(path.join(dir, 'spill'), { memoryLimit: options.duckdbMemoryLimit ?? '512MB', threads: options.duckdbThreads });
-      return { database, fifos: new FifoPool(dir) };
+      const fifos = new FifoPool(dir);
+      const close = async () => {
+        opened.delete(close);
+        shared = undefined;
+        database.close();
+        await fifos.close();
+        removeDir();
+        process.off('exit', removeDir);
+      };
+      opened.add(close);
+      return { database, fifos };
     })();
     return shared;
   };
+}
+
+/** Closes the shared databases (call once the worker has stopped running syncs); a later sync opens a new one. */
+export async function closeWorkerDuckDBs(): Promise<void> {
+  for (const close of [...opened]) await close();
 }

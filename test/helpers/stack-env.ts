@@ -59,7 +59,8 @@ import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Activities } from '../../activities/types';
-import type { TableSyncOptions } from '../../activities/engine/extract-engine';
+import type { ExtractDeps } from '../../activities/engine/extract';
+import { closeWorkerDuckDBs } from '../../activities/engine/worker-duckdb';
 import { ACODE_STREAMS, BUCKETS, type BucketRole, type SystemName } from '../../config/pipelines';
 import { RADAR_TABLE_NAMES } from '../../config/radar-tables';
 import { directEngineRunSync } from '../../local/airbyte/direct-engine-sync';
@@ -85,7 +86,7 @@ export const SHORT_TIMINGS = {
 export interface StackOptions {
   fiscalRows?: number;
   radar?: boolean;
-  extract?: Omit<TableSyncOptions, 'onProgress' | 'signal'>;
+  extract?: ExtractDeps['options'];
   /** The activities' S3 client goes through the fault proxy (stack.s3Proxy); stack.s3 stays direct. */
   s3Faults?: boolean;
   /** The tables the simulator's Radar connection syncs (default: every Radar table). */
@@ -215,6 +216,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
       extract: options.extract,
     });
+    stops.push(() => closeWorkerDuckDBs()); // after the worker below has stopped
     const calls: ActivityCall[] = [];
     const holds: PendingHold[] = [];
     const temporal: TemporalEnv = await createTemporalEnv({

@@ -3,7 +3,9 @@
  * through the daily sync (and reach the replica the backup sync reads). Each
  * stream is read against one consistent bound (`idpk <= H` read at its
  * start), so the day succeeds, its partition holds exactly the keys up to the
- * bound, nothing goes to quarantine, and the summary names the bound.
+ * bound, nothing goes to quarantine, and the summary names the bound. The
+ * fiscal table is past the activity size here: it is planned into two key
+ * slices read by two activities, the bound read once for both.
  */
 import { ACODE_DATABASE } from '../../local/mariadb/credentials';
 import { ACODE_FISCAL_COLUMNS, ACODE_FISCAL_TABLE, partitionPrefix, quarantinePrefix, type SourceRole } from '../../config/pipelines';
@@ -14,7 +16,7 @@ import { listKeys, parquetColumn, sorted, sourceKeys } from './landed-data';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ fiscalRows: 20_000, radar: false, extract: { maxRowsPerFile: 4_000, batchRows: 500 } });
+  stack = await startStack({ fiscalRows: 20_000, radar: false, extract: { maxRowsPerFile: 4_000, batchRows: 500, rowsPerActivity: 8_000 } });
 }, 60_000);
 afterAll(() => stack?.teardown());
 
@@ -59,6 +61,11 @@ async function expectExactlyTheBound(result: AcodeDailySyncResult, bucket: strin
   const ofBound = source.filter((k) => BigInt(k) <= BigInt(high!));
   expect(landed).toEqual(ofBound);
   expect(fiscal.rows).toBe(ofBound.length);
+  // two activities read the two slices of one bound, one finish completed the partition
+  const calls = stack.calls.filter((c) => (c.input as { date?: string; stream?: string }).date === result.date);
+  const slices = calls.filter((c) => c.name === 'syncTableToS3' && (c.input as { stream: string; slice?: { bound: { high: string } } }).slice?.bound.high === high);
+  expect([...new Set(slices.map((c) => (c.input as { slice: { slice: { index: number } } }).slice.slice.index))].sort()).toEqual([0, 1]);
+  expect(calls.filter((c) => c.name === 'finishTableSync' && (c.input as { stream: string }).stream === ACODE_FISCAL_TABLE)).toHaveLength(1);
   // the table kept growing past the bound while the day was read
   expect(source.length).toBeGreaterThan(ofBound.length);
 }
