@@ -57,7 +57,7 @@ export interface TableSyncOptions {
   writer?: ParquetWriterName;
   /** The lake shape to write (default: the pipeline's, config/lake-schema.ts); a test or a migration names another. */
   shape?: LakeShape;
-  /** Rows per Parquet file (default 1,000,000). */
+  /** Rows per Parquet file, one range each (default: a 20th of the bound, at least 100,000 and at most 1,000,000: DEFAULT_ROWS_PER_FILE). */
   maxRowsPerFile?: number;
   /** Uncompressed source bytes per Parquet file (default 512 MiB, about 128 MB of Parquet). */
   maxSourceBytesPerFile?: number;
@@ -89,6 +89,17 @@ export interface TableSyncOptions {
 
 /** Each slice needs about two cores busy (the database sending, DuckDB encoding): one connection per two cores. */
 export const DEFAULT_RANGE_CONNECTIONS = Math.max(1, Math.floor(os.availableParallelism() / 2));
+/**
+ * Files of 1M rows (about 50 MB of Parquet) at most, and smaller for a table
+ * of fewer than 20M keys, down to 100k rows: a range is checkpointed when
+ * its file is uploaded, so a crash re-reads about a 20th of the table at
+ * most, plus the range being read.
+ */
+export function defaultRowsPerFile(keySpan: number | undefined): number {
+  if (keySpan === undefined) return 1_000_000;
+  return Math.min(1_000_000, Math.max(100_000, Math.ceil(keySpan / 20)));
+}
+
 /** Row numbers (`_airbyte_ab_id` suffixes) each slice has: 2^40, so 256 slices fill the 12 hex digits. */
 const SLICE_ROW_NUMBERS = 2 ** 40;
 export const MAX_SLICES = 256;
@@ -190,7 +201,7 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
     firstRowNumber: (slice) => (sliced ? slice * SLICE_ROW_NUMBERS : 0) + 1,
     abIdPrefix,
     emittedAtMs,
-    maxRows: options.maxRowsPerFile ?? 1_000_000,
+    maxRows: options.maxRowsPerFile ?? defaultRowsPerFile(total),
     maxBytes: options.maxSourceBytesPerFile ?? 512 * 1024 * 1024,
     batchRows: options.batchRows ?? 16_384,
     chunkBytes: options.chunkBytes ?? 1024 * 1024,

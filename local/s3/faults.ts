@@ -8,6 +8,7 @@
  *   proxy.failNext(3, { operations: ['CopyObject'], skip: 2 }); // 2 CopyObjects pass, the next 3 fail
  *   proxy.failFraction(0.3, { seed: 7 });                // ~30 % of requests fail (seeded, repeatable)
  *   proxy.dropUploadAfterParts(2);                       // parts 1-2 pass, every later UploadPart is cut mid-body
+ *   proxy.latency(300, { operations: ['PutObject'] });   // a slow link: each PutObject forwarded 300 ms late
  *   proxy.clear();                                       // back to a transparent proxy
  *   proxy.log / proxy.count('UploadPart', 'dropped')     // what went through and what was injected
  *
@@ -45,6 +46,8 @@ export interface S3FaultProxy {
   failFraction(fraction: number, options?: FaultOptions & { seed?: number }): void;
   /** Lets `parts` UploadPart requests through, then cuts the next ones (`times` of them, all by default). */
   dropUploadAfterParts(parts: number, options?: { times?: number }): void;
+  /** Forwards each matching request `ms` late, as a slow or distant link would (0: no delay). */
+  latency(ms: number, options?: Pick<FaultOptions, 'operations'>): void;
   clear(): void;
   readonly log: readonly ProxiedRequest[];
   count(operation?: S3Operation, outcome?: FaultOutcome): number;
@@ -78,6 +81,7 @@ export async function startS3FaultProxy(target: string, options: { port?: number
   let next: { remaining: number; skip: number; options?: FaultOptions } | undefined;
   let fraction: { p: number; random: () => number; options?: FaultOptions } | undefined;
   let drop: { after: number; seen: number; remaining: number } | undefined;
+  let slow: { ms: number; options?: FaultOptions } | undefined;
   const log: ProxiedRequest[] = [];
 
   const decide = (op: S3Operation): { kind: 'fail'; status: FaultStatus } | { kind: 'drop' } | undefined => {
@@ -159,6 +163,9 @@ export async function startS3FaultProxy(target: string, options: { port?: number
       entry.outcome = 'failed';
       entry.status = fault.status;
       fail(req, res, fault.status);
+    } else if (slow && slow.ms > 0 && applies(slow.options, operation)) {
+      req.pause();
+      setTimeout(() => forward(req, res, entry), slow.ms);
     } else {
       forward(req, res, entry);
     }
@@ -186,10 +193,15 @@ export async function startS3FaultProxy(target: string, options: { port?: number
       checkCount('dropUploadAfterParts parts', parts);
       drop = { after: parts, seen: 0, remaining: opts?.times ?? Number.POSITIVE_INFINITY };
     },
+    latency(ms, opts) {
+      checkCount('latency ms', ms);
+      slow = { ms, options: opts };
+    },
     clear() {
       next = undefined;
       fraction = undefined;
       drop = undefined;
+      slow = undefined;
     },
     log,
     count(operation, outcome) {
