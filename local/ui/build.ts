@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -78,6 +78,7 @@ export interface UiBuild {
 export function buildUi(uiDir = UI_DIR): UiBuild {
   const hash = uiSourceHash(uiDir);
   const outDir = path.join(uiDir, `.build-${process.pid}-${Date.now()}`);
+  mkdirSync(outDir); // at once: another process starting now sees the build under way
   const child: ChildProcess = spawn(process.execPath, [path.join(uiDir, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
     cwd: uiDir,
     env: { ...process.env, UI_BUILD_DIR: outDir, NODE_ENV: 'production' },

@@ -40,7 +40,7 @@ export async function startUiEnv(): Promise<UiEnv> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ui-job-'));
   const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_UI_PORT: '0', TEMPORAL_UI_HOST: '127.0.0.1' };
   for (const key of ['TEMPORAL_ADDRESS', 'ACODE_HOST', 'RADAR_HOST', 'S3_ENDPOINT', 'TEMPORAL_UI_URL']) delete env[key];
-  const job = spawnTsx(['worker/main.ts', '--rows', '2000', '--data-dir', dataDir], { cwd: ROOT, env });
+  const job = spawnTsx(['worker/main.ts', '--rows', '3000', '--data-dir', dataDir], { cwd: ROOT, env });
   let browser: Browser | undefined;
   let connection: Connection | undefined;
   const stop = async () => {

@@ -44,9 +44,10 @@ async function openRun(workflowId: string): Promise<void> {
 }
 
 test('an acodeDailySync started from the Start Workflow form completes and shows Completed in the list', async () => {
-  const date = dayBefore(3);
-  const workflowId = `acode-daily-${date}-primary`;
-  await startFromForm(workflowId, 'acodeDailySync', JSON.stringify({ date, source: 'primary', engine: 'direct' }));
+  // Today's primary sync is the main job's; the same day from the backup is a sync of its own.
+  const date = dayBefore(0);
+  const workflowId = `acode-daily-${date}-backup`;
+  await startFromForm(workflowId, 'acodeDailySync', JSON.stringify({ date, source: 'backup', engine: 'direct' }));
   const result = await ui.client.workflow.getHandle(workflowId).result();
   expect(result).toBeDefined();
   await ui.page.goto(ui.url(`/namespaces/default/workflows?query=${encodeURIComponent(`WorkflowId="${workflowId}"`)}`));
@@ -62,7 +63,7 @@ test('an acodeDailySync started from the Start Workflow form completes and shows
 });
 
 test('a recovery waiting for a person is answered with its decide Update from the UI, then recovers', async () => {
-  const date = dayBefore(5);
+  const date = dayBefore(0);
   const handle: WorkflowHandle = await ui.client.workflow.start('recovery', {
     taskQueue: 'ingestion', workflowId: `recovery-acode-schema_change-${date}`,
     args: [{ system: 'acode', failureType: 'schema_change', date, reason: 'SchemaChange alert' }],
@@ -74,7 +75,7 @@ test('a recovery waiting for a person is answered with its decide Update from th
 
   // A malformed decision is refused by the Update's validator, with its message in the UI.
   await sendUpdate('decide', JSON.stringify({ action: 'jump', operator: 'ana' }));
-  await page.getByText(/invalid_input/).first().waitFor({ state: 'visible', timeout: 60_000 });
+  await page.locator(UPDATE_MODAL).getByText(/action/).first().waitFor({ state: 'visible', timeout: 60_000 });
   await ui.screenshot('update-refused');
   await page.keyboard.press('Escape');
 
@@ -90,20 +91,19 @@ test('a recovery waiting for a person is answered with its decide Update from th
   await ui.screenshot('recovery-recovered');
 });
 
+const UPDATE_MODAL = 'dialog[open][data-testid="update-confirmation-modal"]';
+
 async function sendUpdate(name: string, input: string): Promise<void> {
   const { page } = ui;
-  await page.locator('#workflow-actions-menu-button').click();
-  await page.locator('[data-testid="update-button"]').click();
-  const modal = page.locator('[data-testid="update-confirmation-modal"]');
+  await page.locator('#workflow-actions-menu-button:visible').first().click();
+  await page.locator('[data-testid="update-button"]:visible').first().click();
+  // The run page renders its actions twice (wide and narrow layouts): the open dialog is the one.
+  const modal = page.locator(UPDATE_MODAL);
   await modal.waitFor({ state: 'visible' });
-  const select = modal.locator('[data-testid="update-select"]');
-  if (await select.count()) {
-    await select.click();
-    await page.getByRole('option', { name }).first().click();
-  } else {
-    await modal.locator('#update-name').fill(name);
-  }
-  await fillEditor(page, '[data-testid="update-confirmation-modal"]', input);
+  // The Update's name is picked from the workflow's own definitions (its metadata query).
+  await modal.getByRole('button', { name: /Select an Update|decide/ }).click();
+  await page.getByRole('option', { name: new RegExp(name) }).first().click();
+  await fillEditor(page, UPDATE_MODAL, input);
   await modal.locator('[data-testid="confirm-modal-button"]').click();
 }
 
@@ -124,15 +124,14 @@ test('the acode-daily-sync schedule is triggered and paused from its page', asyn
   await page.goto(ui.url('/namespaces/default/schedules/acode-daily-sync'));
   await page.locator('[data-testid="schedule-name"]').first().waitFor({ state: 'visible' });
   await ui.screenshot('schedule-page');
-  await page.locator('#schedule-actions-menu-button').click();
-  await page.locator('[data-testid="trigger-schedule"]').click();
+  await page.locator('#schedule-actions-menu-button:visible').first().click();
+  await page.locator('[data-testid="trigger-schedule"]:visible').first().click();
   await page.locator('#trigger-schedule-modal [data-testid="confirm-modal-button"]').click();
   await waitFor(async () => ((await schedule.describe()).info.numActionsTaken > before ? true : undefined), 60_000);
 
-  await page.locator('#schedule-actions-primary-button').click();
-  await page.locator('#pause-schedule-modal, [id$="pause-schedule-modal"], [role="dialog"]').first().waitFor({ state: 'visible' });
-  await page.locator('[role="dialog"] textarea, [role="dialog"] input').first().fill('paused from the UI test');
-  await page.locator('[role="dialog"] [data-testid="confirm-modal-button"]').first().click();
+  await page.locator('#schedule-actions-primary-button:visible').first().click();
+  await page.locator('#pause-reason').fill('paused from the UI test');
+  await page.locator('#pause-schedule-modal [data-testid="confirm-modal-button"]').click();
   await waitFor(async () => ((await schedule.describe()).state.paused ? true : undefined), 60_000);
   await reloadUntilVisible(page, 'Unpause', 30_000);
   await ui.screenshot('schedule-paused');
