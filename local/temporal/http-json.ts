@@ -25,8 +25,20 @@ const PAYLOADS = 'temporal.api.common.v1.Payloads';
 const fullName = (t: Type | Enum): string => t.fullName.replace(/^\./, '');
 const camel = (name: string): string => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
+/** The field's message or enum type, resolved on first use (protobufjs resolves nested types lazily). */
+function resolved(f: Field): Type | Enum | null {
+  if (!f.resolved) f.resolve();
+  return f.resolvedType;
+}
+
 function isEnum(f: Field): boolean {
-  return !!f.resolvedType && !('fieldsArray' in f.resolvedType);
+  const t = resolved(f);
+  return !!t && !('fieldsArray' in t);
+}
+
+function isMessage(f: Field): boolean {
+  const t = resolved(f);
+  return !!t && 'fieldsArray' in t;
 }
 
 // ---------- writing ----------
@@ -61,14 +73,14 @@ function scalarToJson(f: Field, value: unknown): unknown {
 function isDefault(f: Field, value: unknown): boolean {
   if (value === null || value === undefined) return true;
   if (f.partOf) return false;
-  if (f.resolvedType && !isEnum(f)) return false;
+  if (isMessage(f)) return false;
   if (f.type === 'bytes') return (value as Uint8Array).length === 0;
   if (INT64.has(f.type)) return String(value) === '0';
   return value === 0 || value === '' || value === false;
 }
 
 function valueToJson(f: Field, value: unknown, options: JsonOptions): unknown {
-  if (f.resolvedType && !isEnum(f)) return messageToJson(f.resolvedType as Type, value as Message, options);
+  if (isMessage(f)) return messageToJson(f.resolvedType as Type, value as Message, options);
   return scalarToJson(f, value);
 }
 
@@ -151,7 +163,7 @@ function scalarFromJson(f: Field, value: unknown, where: string, fromQuery: bool
 }
 
 function valueFromJson(f: Field, value: unknown, where: string, options: JsonOptions, fromQuery: boolean): unknown {
-  if (f.resolvedType && !isEnum(f)) return messageFromJson(f.resolvedType as Type, value, where, options, fromQuery);
+  if (isMessage(f)) return messageFromJson(f.resolvedType as Type, value, where, options, fromQuery);
   return scalarFromJson(f, value, where, fromQuery);
 }
 

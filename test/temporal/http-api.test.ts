@@ -134,6 +134,11 @@ test('errors carry Temporal’s {code, message, details} and the gateway’s HTT
   const unknownField = await call('POST', `/api/v1/namespaces/default/workflows/x-${randomUUID()}`, { workflowTyp: { name: 'x' } });
   expect(unknownField.status).toBe(400);
   expect(unknownField.json.message).toContain('unknown field "workflowTyp"');
+  // Nested messages of the body (request.meta, request.input.args) are read as such: the answer is the missing run.
+  const update = await call('POST', `/api/v1/namespaces/default/workflows/no-such-${randomUUID()}/update/decide`, {
+    workflowExecution: {}, request: { meta: { updateId: randomUUID() }, input: { args: [{ action: 'abort' }] } },
+  });
+  expect(update).toMatchObject({ status: 404, json: { code: 5 } });
   expect((await call('GET', '/api/v1/no/such/route')).status).toBe(404);
   expect((await call('DELETE', '/api/v1/cluster-info')).status).toBe(405);
 });
