@@ -96,10 +96,10 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       AIRBYTE_CLIENT_SECRET: airbyteClient.clientSecret,
     });
     if (options.temporal) {
-      const temporal = await startLocalTemporal({ port: 0, onUnimplemented: unimplementedLogger() });
+      const temporal = await startLocalTemporal({ port: 0, httpPort: 0, onUnimplemented: unimplementedLogger() });
       stops.push(() => temporal.shutdown());
       endpoints.TEMPORAL_ADDRESS = temporal.address;
-      options.log(`local Temporal service at ${temporal.address}`);
+      options.log(`local Temporal service at ${temporal.address} (HTTP API at ${temporal.httpUrl})`);
       if (options.ui) {
         const ui = await startEmbeddedUi({ api: temporal.httpApi, namespace: temporal.namespace, ...options.ui, log: options.log });
         stops.push(() => ui.shutdown());
