@@ -156,6 +156,14 @@ test('the UI’s calls: counts grouped by status, history newest first, history 
   const groups = counted.json.groups.map((g: { groupValues: Array<{ data: string }>; count: string }) => [JSON.parse(Buffer.from(g.groupValues[0].data, 'base64').toString()), g.count]);
   expect(groups.sort()).toEqual([['Completed', '1'], ['Running', '1']]);
 
+  // The filters the UI's list sends: time comparisons, BETWEEN, IS NULL, STARTS_WITH, ORDER BY.
+  const since = new Date(Date.now() - 3_600_000).toISOString();
+  const until = new Date(Date.now() + 3_600_000).toISOString();
+  const uiQuery = `TaskQueue = '${taskQueue}' AND StartTime > "${since}" AND StartTime BETWEEN "${since}" AND "${until}" AND CloseTime IS NULL AND WorkflowId STARTS_WITH "http-" ORDER BY StartTime DESC`;
+  const filtered = await call('GET', `/api/v1/namespaces/default/workflows?query=${encodeURIComponent(uiQuery)}`);
+  expect(filtered.status).toBe(200);
+  expect(filtered.json.executions.map((e: { status: string }) => e.status)).toEqual(['WORKFLOW_EXECUTION_STATUS_RUNNING']);
+
   const open = a;
   void b;
   const reverse = await call('GET', `/api/v1/namespaces/default/workflows/${open.workflowId}/history-reverse?maximumPageSize=1`);
