@@ -23,6 +23,7 @@ const PAYLOAD = 'temporal.api.common.v1.Payload';
 const PAYLOADS = 'temporal.api.common.v1.Payloads';
 
 const fullName = (t: Type | Enum): string => t.fullName.replace(/^\./, '');
+const screaming = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 const camel = (name: string): string => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 /** The field's message or enum type, resolved on first use (protobufjs resolves nested types lazily). */
@@ -140,6 +141,10 @@ function scalarFromJson(f: Field, value: unknown, where: string, fromQuery: bool
   if (isEnum(f)) {
     const e = f.resolvedType as Enum;
     if (typeof value === 'string' && value in e.values) return e.values[value];
+    // Temporal also reads its older enum spelling, the value without the prefix in PascalCase
+    // (`AllowAll` for SCHEDULE_OVERLAP_POLICY_ALLOW_ALL), as Temporal's UI still sends some.
+    const older = typeof value === 'string' && /^[A-Z][A-Za-z0-9]*$/.test(value) ? `${screaming(e.name)}_${screaming(value)}` : undefined;
+    if (older && older in e.values) return e.values[older];
     const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
     if (typeof n === 'number' && Number.isInteger(n)) return n;
     throw invalidArgument(`${where}: invalid value for enum ${fullName(e)}: ${JSON.stringify(value)}`);

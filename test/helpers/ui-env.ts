@@ -11,7 +11,7 @@
  *
  * CHROMIUM_PATH names another browser binary (default /usr/bin/chromium).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -44,6 +44,7 @@ export async function startUiEnv(): Promise<UiEnv> {
   let browser: Browser | undefined;
   let connection: Connection | undefined;
   const stop = async () => {
+    writeFileSync(path.join(ARTIFACTS, 'main-job.log'), job.output());
     await browser?.close().catch(() => undefined);
     await connection?.close().catch(() => undefined);
     await stopGroup(job, 20_000);
@@ -59,6 +60,17 @@ export async function startUiEnv(): Promise<UiEnv> {
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-dev-shm-usage'] });
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     page.setDefaultTimeout(30_000);
+    // The UI's failed API calls and console errors, for the artifacts.
+    const note = (line: string) => appendFileSync(path.join(ARTIFACTS, 'browser.log'), `${new Date().toISOString()} ${line}\n`);
+    page.on('response', (r) => {
+      if (r.status() >= 400 && r.url().includes('/api/v1/')) {
+        r.text().then((body) => note(`${r.status()} ${r.request().method()} ${r.url()} ${body.slice(0, 500)}`), () => undefined);
+      }
+    });
+    page.on('requestfailed', (r) => note(`failed ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') note(`console: ${m.text().slice(0, 500)}`);
+    });
     return {
       url: (pathname) => `${base}${pathname}`,
       client, page, browser, job,
@@ -74,14 +86,14 @@ export async function startUiEnv(): Promise<UiEnv> {
 }
 
 /**
- * Reloads `page` until `text` shows (the UI refreshes lists on navigation, not by itself),
- * each reload waiting up to `perTryMs` for the text; fails after `timeoutMs`.
+ * Reloads `page` until `text` shows (exactly, when a string; the UI refreshes lists on
+ * navigation, not by itself), each reload waiting up to `perTryMs`; fails after `timeoutMs`.
  */
 export async function reloadUntilVisible(page: Page, text: string | RegExp, timeoutMs: number, perTryMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      await page.getByText(text).first().waitFor({ state: 'visible', timeout: perTryMs });
+      await page.getByText(text, { exact: typeof text === 'string' }).first().waitFor({ state: 'visible', timeout: perTryMs });
       return;
     } catch (err) {
       if (Date.now() > deadline) throw err;

@@ -139,6 +139,11 @@ test('errors carry Temporal’s {code, message, details} and the gateway’s HTT
     workflowExecution: {}, request: { meta: { updateId: randomUUID() }, input: { args: [{ action: 'abort' }] } },
   });
   expect(update).toMatchObject({ status: 404, json: { code: 5 } });
+  // Enums by their full name, their number, or Temporal's older PascalCase spelling (the UI's `Unspecified`).
+  for (const taskQueueType of ['TASK_QUEUE_TYPE_ACTIVITY', '2', 'Activity']) {
+    expect((await call('GET', `/api/v1/namespaces/default/task-queues/q?taskQueueType=${taskQueueType}`)).status).toBe(200);
+  }
+  expect((await call('GET', '/api/v1/namespaces/default/task-queues/q?taskQueueType=Sideways')).status).toBe(400);
   expect((await call('GET', '/api/v1/no/such/route')).status).toBe(404);
   expect((await call('DELETE', '/api/v1/cluster-info')).status).toBe(405);
 });

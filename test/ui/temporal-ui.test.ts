@@ -56,9 +56,7 @@ test('an acodeDailySync started from the Start Workflow form completes and shows
   await row.getByText('Completed').waitFor({ state: 'visible', timeout: 30_000 });
   await ui.screenshot('workflows-list-completed');
   await openRun(workflowId);
-  await ui.page.getByText('WorkflowExecutionCompleted').first().waitFor({ state: 'visible', timeout: 30_000 }).catch(async () => {
-    await ui.page.getByText(/Completed/).first().waitFor({ state: 'visible', timeout: 30_000 });
-  });
+  await ui.page.getByText('Completed', { exact: true }).first().waitFor({ state: 'visible', timeout: 30_000 });
   await ui.screenshot('run-history-completed');
 });
 
@@ -87,7 +85,8 @@ test('a recovery waiting for a person is answered with its decide Update from th
   }, 60_000);
   expect(progress).toMatchObject({ action: 'use_backup', operator: 'ana' });
   await handle.result();
-  await reloadUntilVisible(page, /Completed/, 60_000);
+  await openRun(handle.workflowId);
+  await reloadUntilVisible(page, 'Completed', 60_000);
   await ui.screenshot('recovery-recovered');
 });
 

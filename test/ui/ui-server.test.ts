@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 test('GET /api/v1/settings answers the PascalCase settings of temporalio/ui’s server, Version 2.23 or later', async () => {
-  const settings = await (await fetch(`${ui.url}/api/v1/settings`)).json();
+  const settings = (await (await fetch(`${ui.url}/api/v1/settings`)).json()) as Record<string, unknown>;
   expect(settings).toMatchObject({ Auth: { Enabled: false }, DefaultNamespace: 'default', DisableWriteActions: false, StartWorkflowDisabled: false, WorkflowUpdateDisabled: false });
   const [major, minor] = String(settings.Version).split('.').map(Number);
   expect(major > 2 || (major === 2 && minor >= 23)).toBe(true);
@@ -49,7 +49,7 @@ test('/api/v1 calls reach the local service, payloads in full form as the UI rea
     body: JSON.stringify({ workflowType: { name: 'x' }, taskQueue: { name: 'q' }, input: { payloads: [{ metadata: { encoding: 'anNvbi9wbGFpbg==' }, data: 'eyJhIjoxfQ==' }] } }),
   });
   expect(started.status).toBe(200);
-  const history = await (await fetch(`${ui.url}/api/v1/namespaces/default/workflows/ui-server-test/history`)).json();
+  const history = (await (await fetch(`${ui.url}/api/v1/namespaces/default/workflows/ui-server-test/history`)).json()) as any;
   expect(history.history.events[0].workflowExecutionStartedEventAttributes.input).toEqual({ payloads: [{ metadata: { encoding: 'anNvbi9wbGFpbg==' }, data: 'eyJhIjoxfQ==' }] });
 });
 
