@@ -7,7 +7,9 @@
 # Installs MariaDB server and client with apt-get when they are missing (as root;
 # otherwise prints the command to run and stops), the npm packages with `npm ci`
 # when node_modules is missing or older than package-lock.json, then runs
-# `npm start -- --once` with the given options. --install-only stops after the
+# `npm start -- --once` with the given options. The Temporal UI's packages are
+# installed the same way (`npm ci --prefix ui`) and its build, when ui/build is
+# missing or stale, runs beside the main job. --install-only stops after the
 # installation; --with CMD also installs the Debian package CMD when the command
 # CMD is missing (.ci/run: --with docker-compose).
 set -euo pipefail
@@ -30,7 +32,7 @@ while [ $# -gt 0 ]; do
       shift
       ;;
     -h | --help)
-      sed -n '2,12s/^# \{0,1\}//p' "$0"
+      sed -n '2,14s/^# \{0,1\}//p' "$0"
       exit 0
       ;;
     *) break ;; # the rest goes to the main job
@@ -73,14 +75,35 @@ else
   npm_state="up to date"
 fi
 
-say "ready: Node.js $(node --version), MariaDB ${mariadb_version:-unknown}, npm packages ${npm_state}"
+# Temporal's UI (ui/, its own package): its packages, then its build, made once and reused.
+# A machine that cannot install them still runs the main job, which says why there is no UI.
+ui_state="not installed"
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  say "installing the UI's npm packages (npm ci --prefix ui)"
+  if npm ci --prefix ui --no-audit --no-fund; then ui_state="installed"; else say "the UI's packages could not be installed: no UI"; fi
+else
+  ui_state="up to date"
+fi
+
+say "ready: Node.js $(node --version), MariaDB ${mariadb_version:-unknown}, npm packages ${npm_state}, UI packages ${ui_state}"
 if [ "$install_only" -eq 1 ]; then
   exit 0
+fi
+
+# The UI builds (about 2 minutes) beside the main job when it is missing or stale; the job
+# serves it once it is done (`npm start` keeps serving: the URL it prints).
+ui_build=""
+if [ -d ui/node_modules ]; then
+  npm run --silent ui:build > .ui-build.log 2>&1 &
+  ui_build=$!
 fi
 
 say "running the main job once: npm start -- --once $*"
 status=0
 npm start -- --once "$@" || status=$?
+if [ -n "$ui_build" ]; then
+  if wait "$ui_build"; then say "$(tail -1 .ui-build.log); \`npm start\` serves it at the URL above"; else say "the UI build failed (.ui-build.log)"; fi
+fi
 if [ "$status" -ne 0 ]; then
   fail "the main job failed (exit $status); its output is above"
 fi

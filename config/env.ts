@@ -39,6 +39,9 @@ const schema = z.object({
   // TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY and TEMPORAL_TLS_*: Temporal's own loader (temporal.ts).
   TEMPORAL_TASK_QUEUE: z.string().default('ingestion'),
   TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
+  /** Where the embedded stack serves Temporal's UI (loopback unless said otherwise; port 0: any free one). */
+  TEMPORAL_UI_HOST: z.string().default('127.0.0.1'),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233),
 
   ACODE_HOST: z.string().optional(),
   ACODE_PORT: port.default(3306),

@@ -14,6 +14,8 @@ import { startDirectAirbyteSimulator } from './airbyte/direct-simulator';
 import { startSlackReceiver } from './alerts/slack-receiver';
 import { startPagerDutyReceiver } from './alerts/pagerduty-receiver';
 import { startLocalTemporal } from './temporal/server';
+import { unimplementedLogger } from './temporal/unimplemented-log';
+import { startEmbeddedUi } from './ui/embedded-ui';
 import { createMysqlSources } from '../activities/mysql/mysql-sources';
 import { BUCKETS } from '../config/pipelines';
 
@@ -22,6 +24,8 @@ export interface EmbeddedStackOptions {
   /** Start the local Temporal service (real time) — false when TEMPORAL_ADDRESS points elsewhere. */
   temporal: boolean;
   acodeFiscalRows: number;
+  /** Where Temporal's UI listens (with the local Temporal service only). */
+  ui?: { host: string; port: number };
   log: (line: string) => void;
 }
 
@@ -29,6 +33,8 @@ export interface EmbeddedStack {
   /** Where the stack's services are (hosts, ports, URLs), as values for loadEnvConfig's overrides. */
   endpoints: Record<string, string>;
   pair: MariaDbPair;
+  /** Temporal's UI on the local service: its URL, and whether it can be used once its build is done. */
+  ui?: { url: string; ready: Promise<boolean> };
   shutdown(): Promise<void>;
 }
 
@@ -90,10 +96,17 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       AIRBYTE_CLIENT_SECRET: airbyteClient.clientSecret,
     });
     if (options.temporal) {
-      const temporal = await startLocalTemporal({ port: 0 });
+      const temporal = await startLocalTemporal({ port: 0, httpPort: 0, onUnimplemented: unimplementedLogger() });
       stops.push(() => temporal.shutdown());
       endpoints.TEMPORAL_ADDRESS = temporal.address;
-      options.log(`local Temporal service at ${temporal.address}`);
+      options.log(`local Temporal service at ${temporal.address} (HTTP API at ${temporal.httpUrl})`);
+      if (options.ui) {
+        const ui = await startEmbeddedUi({ api: temporal.httpApi, namespace: temporal.namespace, ...options.ui, log: options.log });
+        stops.push(() => ui.shutdown());
+        // Alerts link to this UI unless TEMPORAL_UI_URL names another one.
+        if (!process.env.TEMPORAL_UI_URL) endpoints.TEMPORAL_UI_URL = ui.url;
+        return { endpoints, pair, ui, shutdown };
+      }
     }
     return { endpoints, pair, shutdown };
   } catch (err) {

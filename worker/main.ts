@@ -84,7 +84,11 @@ async function main(): Promise<number> {
   let stack: EmbeddedStack | undefined;
   if (!cli.serve && wantsEmbeddedStack(config)) {
     log(`no outside services configured: starting the embedded stack in ${cli.dataDir}`);
-    stack = await startEmbeddedStack({ dataDir: cli.dataDir, temporal: !config.temporal.addressConfigured, acodeFiscalRows: cli.rows, log });
+    stack = await startEmbeddedStack({
+      dataDir: cli.dataDir, temporal: !config.temporal.addressConfigured, acodeFiscalRows: cli.rows, log,
+      ui: { host: config.TEMPORAL_UI_HOST, port: config.TEMPORAL_UI_PORT },
+    });
+    if (stack.ui) log(`Temporal UI at ${stack.ui.url}`);
     config = loadEnvConfig(process.env, stack.endpoints);
   }
   const ingestion = await createIngestionWorker(config, log, { metrics });
@@ -110,6 +114,7 @@ async function main(): Promise<number> {
         const terminal = process.stdout.isTTY && logging.format !== 'json' ? redactingStream(process.stdout, (t) => redactText(t, secretValues())) : undefined;
         const outcome = await runTodaysSyncs(client, settings, log, config.SYNC_ENGINE, { terminal });
         print(`\nSummary\n${formatSummary(outcome)}\n`);
+        if (stack?.ui) print(`Temporal UI: ${stack.ui.url}\n`);
         exitCode = succeeded(outcome) ? 0 : 1;
       } finally {
         await close();

@@ -97,10 +97,6 @@ export function clientRpcs(engine: Engine): Record<string, Rpc> {
       const next = from + page.length < runs.length ? Buffer.from(String(from + page.length)) : Buffer.alloc(0);
       return { executions: page.map(executionInfo), nextPageToken: next };
     },
-    CountWorkflowExecutions(req: Req<'CountWorkflowExecutionsRequest'>) {
-      const clauses = parseListQuery(req.query, engine.searchAttributes);
-      return { count: [...engine.runs.values()].filter((r) => matchesListQuery(r, clauses)).length };
-    },
     TerminateWorkflowExecution(req: Req<'TerminateWorkflowExecutionRequest'>) {
       const run = openRun(engine, req.workflowExecution?.workflowId, req.workflowExecution?.runId, 'TerminateWorkflowExecution');
       engine.terminate(run, req.reason ?? '', req.details, req.identity ?? '');

@@ -100,7 +100,8 @@ export class Engine implements CommandHost, ChainHost {
       this.terminate(existing, 'terminated by id conflict policy', undefined, req.identity ?? '');
     }
     const run = this.createRun(req, origin);
-    if (req.requestId) this.startRequestIds.set(req.requestId, run.runId);
+    run.startRequestId = req.requestId || randomUUID();
+    this.startRequestIds.set(run.startRequestId, run.runId);
     return { run, started: true };
   }
 

@@ -10,7 +10,7 @@ export async function serveUntilStopped(options: LocalTemporalOptions, asTestSer
   const service = await startLocalTemporal(options);
   const watchParent = asTestServer;
   const mode = options.timeSkipping && options.timeSkipping !== 'off' ? ` (time skipping, ${options.timeSkipping})` : '';
-  if (!asTestServer) process.stdout.write(`local temporal listening on ${service.address}${mode}\n`);
+  if (!asTestServer) process.stdout.write(`local temporal listening on ${service.address}${mode}${service.httpUrl ? `, HTTP API at ${service.httpUrl}` : ''}\n`);
   const stop = () => {
     service.shutdown().then(() => process.exit(0), () => process.exit(1));
   };

@@ -6,6 +6,7 @@ import { testRpcs } from './test-rpcs';
 import { updateRpcs } from './update-rpcs';
 import { Engine } from './engine';
 import { clientRpcs } from './client-rpcs';
+import { inspectRpcs } from './inspect-rpcs';
 import { workerRpcs, type Rpc } from './worker-rpcs';
 import { systemRpcs } from './system-rpcs';
 import { scheduleRpcs } from './schedule-wiring';
@@ -13,6 +14,7 @@ import { OPERATOR_SERVICE, operatorRpcs } from './operator-rpcs';
 import { definitionsToTypes, type SearchAttributeDefinitions } from './search-attributes';
 import { decodePlain, encodePlain, lookupType } from './proto';
 import * as protoRoot from '@temporalio/proto';
+import { createHttpApi, serveHttpApi, type HttpApi, type HttpApiServer } from './http-api';
 
 const WORKFLOW_SERVICE = 'temporal.api.workflowservice.v1.WorkflowService';
 const TEST_SERVICE = 'temporal.api.testservice.v1.TestService';
@@ -35,6 +37,8 @@ export interface LocalTemporalOptions {
    * (see search-attribute-args.ts): `{ CustomerId: 'Keyword' }` or the SDK's `[{ name, type: 'KEYWORD' }]`.
    */
   searchAttributes?: SearchAttributeDefinitions;
+  /** Also serve Temporal's HTTP API on this port (0 picks a free one), as the dev server's `--http-port`. */
+  httpPort?: number;
 }
 
 export interface LocalTemporal {
@@ -46,6 +50,10 @@ export interface LocalTemporal {
   now(): number;
   /** How far the clock has jumped ahead of real time. */
   skippedMs(): number;
+  /** Temporal's HTTP API over the same handlers, callable in-process (the UI server uses it). */
+  httpApi: HttpApi;
+  /** http://host:port of the HTTP API when `httpPort` was given. */
+  httpUrl?: string;
   shutdown(): Promise<void>;
 }
 
@@ -133,16 +141,20 @@ export async function startLocalTemporal(options: LocalTemporalOptions = {}): Pr
   const engine = new Engine(clock, NAMESPACE);
   const initialSearchAttributes = definitionsToTypes(options.searchAttributes);
   if (Object.keys(initialSearchAttributes).length > 0) engine.searchAttributes.add(initialSearchAttributes);
-  const rpcs: Record<string, Rpc> = { ...systemRpcs(engine), ...clientRpcs(engine), ...workerRpcs(engine), ...scheduleRpcs(engine), ...updateRpcs(engine) };
+  const rpcs: Record<string, Rpc> = { ...systemRpcs(engine), ...clientRpcs(engine), ...inspectRpcs(engine), ...workerRpcs(engine), ...scheduleRpcs(engine), ...updateRpcs(engine) };
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024, 'grpc.max_send_message_length': 128 * 1024 * 1024 });
+  const operator = operatorRpcs(engine.searchAttributes);
   addService(server, { name: WORKFLOW_SERVICE, rpcs }, options.onUnimplemented);
   addService(server, { name: TEST_SERVICE, rpcs: clock.timeSkipping ? testRpcs(clock) : {} }, options.onUnimplemented);
-  addService(server, { name: OPERATOR_SERVICE, rpcs: operatorRpcs(engine.searchAttributes) }, options.onUnimplemented);
+  addService(server, { name: OPERATOR_SERVICE, rpcs: operator }, options.onUnimplemented);
   healthService(server);
   const host = options.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${host}:${options.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
   );
+  const httpApi = createHttpApi({ [WORKFLOW_SERVICE]: rpcs, [OPERATOR_SERVICE]: operator }, options.onUnimplemented);
+  let httpServer: HttpApiServer | undefined;
+  if (options.httpPort !== undefined) httpServer = await serveHttpApi(httpApi, host, options.httpPort);
   let stopped = false;
   return {
     address: `${host}:${port}`,
@@ -150,9 +162,12 @@ export async function startLocalTemporal(options: LocalTemporalOptions = {}): Pr
     namespace: NAMESPACE,
     now: () => clock.now(),
     skippedMs: () => clock.skippedMs(),
+    httpApi,
+    httpUrl: httpServer?.url,
     shutdown: async () => {
       if (stopped) return;
       stopped = true;
+      await httpServer?.close();
       engine.shutdown();
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => {

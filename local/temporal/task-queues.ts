@@ -25,6 +25,8 @@ class NamedQueue<R> {
   tasks: QueuedTask<R>[] = [];
   pollers: Poller<R>[] = [];
   lastPolledAt = 0;
+  /** When each identity last polled (real time), for DescribeTaskQueue's pollers. */
+  lastPollBy = new Map<string, number>();
 }
 
 export class TaskQueues<R> {
@@ -56,6 +58,7 @@ export class TaskQueues<R> {
   poll(name: string, identity: string, isGone: () => boolean): { response: Promise<R | undefined>; handle: PollHandle } {
     const q = this.queue(name);
     q.lastPolledAt = Date.now();
+    q.lastPollBy.set(identity, q.lastPolledAt);
     let poller: Poller<R> | undefined;
     const response = new Promise<R | undefined>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
@@ -91,6 +94,18 @@ export class TaskQueues<R> {
   /** True when a task waits in a queue that a worker polls (or polled in the last long-poll window). */
   backlog(name: string): number {
     return this.queues.get(name)?.tasks.length ?? 0;
+  }
+
+  /** Who polled `name` within the last `withinMs` (now polling or not), most recent first, as Temporal's poller history. */
+  recentPollers(name: string, withinMs: number): Array<{ identity: string; lastAccessTime: number }> {
+    const q = this.queues.get(name);
+    if (!q) return [];
+    const since = Date.now() - withinMs;
+    for (const p of q.pollers) q.lastPollBy.set(p.identity, Date.now());
+    return [...q.lastPollBy.entries()]
+      .filter(([, at]) => at >= since)
+      .sort((a, b) => b[1] - a[1])
+      .map(([identity, lastAccessTime]) => ({ identity, lastAccessTime }));
   }
 
   pollerIdentities(name: string): string[] {

@@ -1,7 +1,7 @@
-import { appendFileSync } from 'node:fs';
 import type { TimeSkipping } from './clock';
 import { fail, portArg, serveUntilStopped } from './serve';
 import { searchAttributesFromArgs } from './search-attribute-args';
+import { unimplementedLogger } from './unimplemented-log';
 
 /**
  * The local service started the way the SDK starts Temporal's test server
@@ -22,9 +22,7 @@ function parseArgs(args: string[]): { port: number; timeSkipping: TimeSkipping; 
   return { port: portArg(port, 'the port (first argument)'), timeSkipping, searchAttributes };
 }
 
-/** LOCAL_TEMPORAL_UNIMPLEMENTED_LOG names a file that gets one line per call answered UNIMPLEMENTED (the test suite checks it stays empty). */
-const unimplementedLog = process.env.LOCAL_TEMPORAL_UNIMPLEMENTED_LOG;
-const onUnimplemented = unimplementedLog ? (method: string) => appendFileSync(unimplementedLog, `${method}\n`) : undefined;
+const onUnimplemented = unimplementedLogger();
 
 try {
   serveUntilStopped({ ...parseArgs(process.argv.slice(2)), host: '127.0.0.1', onUnimplemented }, true).catch(fail);

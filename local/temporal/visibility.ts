@@ -17,6 +17,11 @@ const STATUS_NAMES: Record<string, number> = {
   TimedOut: enums.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT,
 };
 
+/** The status as list filters and GROUP BY name it: `Running`, `Completed`… */
+export function statusName(status: number): string {
+  return Object.keys(STATUS_NAMES).find((k) => STATUS_NAMES[k] === status) ?? 'Unspecified';
+}
+
 /** A parsed list filter (see list-query.ts). */
 export interface ListFilter {
   expr: Expr | undefined;
@@ -55,7 +60,7 @@ function fieldValue(run: WorkflowRun, key: string, type: number): unknown {
     case 'TaskQueue':
       return run.taskQueue;
     case 'ExecutionStatus':
-      return Object.keys(STATUS_NAMES).find((k) => STATUS_NAMES[k] === run.status);
+      return statusName(run.status);
     case 'StartTime':
     case 'ExecutionTime':
       return run.startTime;

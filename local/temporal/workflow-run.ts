@@ -52,6 +52,8 @@ export interface WorkflowTaskState {
 export class WorkflowRun {
   readonly history: HistoryLog;
   status: Status = enums.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  /** The start request's id (Temporal's frontend makes one up when a caller sends none). */
+  startRequestId = '';
   closeTime?: number;
   readonly startTime: number;
   wft: WorkflowTaskState = { state: 'none', scheduledEventId: 0, startedEventId: 0, attempt: 1, scheduledAt: 0, startedAt: 0 };

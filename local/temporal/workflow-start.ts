@@ -76,7 +76,9 @@ export function checkIdPolicies(req: StartRequest, current: WorkflowRun | undefi
 }
 
 function workflowAlreadyStarted(req: StartRequest, current: WorkflowRun): ServiceError {
-  return new ServiceError(status.ALREADY_EXISTS, `Workflow execution is already running. WorkflowId: ${req.workflowId}, RunId: ${current.runId}.`);
+  return new ServiceError(status.ALREADY_EXISTS, `Workflow execution is already running. WorkflowId: ${req.workflowId}, RunId: ${current.runId}.`, [
+    { type: 'temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure', value: { startRequestId: current.startRequestId, runId: current.runId } },
+  ]);
 }
 
 /** Creates the run and writes WorkflowExecutionStarted and its first workflow task. */

@@ -48,6 +48,7 @@ describe('main job', () => {
       const line = output.split('\n').find((l) => l.trim().startsWith(`${table} (critical):`));
       expect(line).toMatch(/synced, [1-9]\d* rows/);
     }
+    expect(output).toMatch(/Temporal UI at http:\/\/127\.0\.0\.1:\d+/);
     expect(output).not.toMatch(/FAILED/);
     expect(code).toBe(0);
   }, 180_000);
