@@ -169,6 +169,23 @@ async function main(): Promise<void> {
     const limitRowsPerSec = rows / (limitMs / 1000);
     log(`limit: ${seconds(limitMs)} s, ${Math.round(limitRowsPerSec)} rows/s; ratio ours/limit rows/s: ${(oursRowsPerSec / limitRowsPerSec).toFixed(2)}`);
 
+    // a crash at 80 % of the table: the sync stopped there, then resumed from its last checkpoint
+    await rowsServed();
+    const stop = new AbortController();
+    let lastCheckpoint: unknown;
+    const crashOptions = { tempDir: work, duckdbMemoryLimit, rangeConnections };
+    await syncTable(deps, { system: 'acode', role: 'primary', stream: ACODE_FISCAL_TABLE, date, bucket: 'bronze' }, {
+      ...crashOptions,
+      signal: stop.signal,
+      onCheckpoint: (cp) => (lastCheckpoint = cp),
+      onProgress: (p) => {
+        if (p.rows >= 0.8 * rows) stop.abort(new Error('crash at 80 %'));
+      },
+    }).catch(() => undefined);
+    const resumed = await syncTable(deps, { system: 'acode', role: 'primary', stream: ACODE_FISCAL_TABLE, date, bucket: 'bronze' }, { ...crashOptions, resumeFrom: lastCheckpoint });
+    const crashRatio = (await rowsServed()) / rows;
+    log(`crash at 80 %: the resumed sync continued after ${resumed.resumedFrom?.rows ?? 0} rows; rows the source served / table rows: ${crashRatio.toFixed(3)}`);
+
     // writers on the same sample
     for (const writer of ['duckdb', 'parquetjs'] as const) {
       const run = await measurePeakRss(() =>
@@ -203,6 +220,7 @@ async function main(): Promise<void> {
           peerBytesPerRow: Number(peerBytesPerRow.toFixed(2)),
           peakRssMB: ours.peakRssMB,
           rowsServedRatio: Number(servedRatio.toFixed(4)),
+          crashAt80RowsServedRatio: Number(crashRatio.toFixed(3)),
           reconcileSeconds: Number((reconcile.ms / 1000).toFixed(2)),
           reconcilePeakRssMB: reconcile.peakRssMB,
           rssBeforeReconcileMB,
