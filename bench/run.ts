@@ -33,6 +33,7 @@ import { syncTable } from '../activities/engine/extract-engine';
 import { uploadFile } from '../activities/s3/partition-writes';
 import { createReconcileActivities } from '../activities/quality/reconcile';
 import { startMariaDbPair } from '../local/mariadb/pair';
+import { rowsServedSinceLast } from '../local/mariadb/table-statistics';
 import { loadAcodeSample } from '../local/sampledata/load-sample-data';
 import { startLocalS3 } from '../local/s3/server';
 import { measurePeakRss } from './peak-rss';
@@ -91,13 +92,7 @@ async function main(): Promise<void> {
     const date = '2024-01-15';
 
     // rows the source served to one sync of ours (MariaDB's user statistics): the extraction reads each row once
-    const rowsServed = () =>
-      pair.primary.withAdmin(async (conn) => {
-        await conn.query('SET GLOBAL userstat = 1');
-        const [found] = await conn.query('SELECT ROWS_READ AS n FROM information_schema.TABLE_STATISTICS WHERE TABLE_NAME = ?', [ACODE_FISCAL_TABLE]);
-        await conn.query('FLUSH TABLE_STATISTICS');
-        return Number((found as { n: number }[])[0]?.n ?? 0);
-      });
+    const rowsServed = () => rowsServedSinceLast(pair.primary, ACODE_FISCAL_TABLE);
     let servedRatio = 0;
     const runOurs = async () => {
       await rowsServed();

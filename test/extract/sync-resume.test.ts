@@ -7,6 +7,7 @@
 import { ACODE_FISCAL_TABLE, SUCCESS_MARKER, partitionFileName, partitionPrefix } from '../../config/pipelines';
 import { syncTable } from '../../activities/engine/extract-engine';
 import type { SyncCheckpoint } from '../../activities/engine/extract-ranges';
+import { rowsServedSinceLast } from '../../local/mariadb/table-statistics';
 import { startMariaDbEnv, type MariaDbEnv } from '../helpers/mariadb-env';
 import { startS3Env, type S3Env } from '../helpers/s3-env';
 import { listKeys, parquetColumn, sorted, sourceKeys } from '../scenarios/landed-data';
@@ -27,14 +28,7 @@ afterAll(async () => {
 });
 
 /** Rows the primary served from the fiscal table since the last call (MariaDB's user statistics). */
-async function rowsServed(): Promise<number> {
-  return db.pair.primary.withAdmin(async (conn) => {
-    await conn.query('SET GLOBAL userstat = 1');
-    const [rows] = await conn.query('SELECT ROWS_READ AS n FROM information_schema.TABLE_STATISTICS WHERE TABLE_NAME = ?', [ACODE_FISCAL_TABLE]);
-    await conn.query('FLUSH TABLE_STATISTICS');
-    return Number((rows as { n: number }[])[0]?.n ?? 0);
-  });
-}
+const rowsServed = () => rowsServedSinceLast(db.pair.primary, ACODE_FISCAL_TABLE);
 
 const deps = () => ({ sources: db.sources, s3: s3env.s3, buckets: s3env.buckets });
 const prefix = partitionPrefix('acode', ACODE_FISCAL_TABLE, DATE);
