@@ -3,7 +3,7 @@
  * fresh local S3, printing time, rows/s and peak RSS; meant to run under
  * `node --cpu-prof` or `--heapsnapshot-signal`.
  *
- *   npx tsx bench/profile-sync.ts --source /tmp/source.json [--repeat 2] [--max-rows N] [--connections N] [--duckdb-memory 256MB] [--part-mb 16]
+ *   npx tsx bench/profile-sync.ts --source /tmp/source.json [--repeat 2] [--max-rows N] [--connections N] [--duckdb-threads N] [--duckdb-memory 256MB] [--part-mb 16]
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   const maxRowsPerFile = arg('--max-rows') ? Number(arg('--max-rows')) : undefined;
   const duckdbMemoryLimit = arg('--duckdb-memory');
   const rangeConnections = arg('--connections') ? Number(arg('--connections')) : undefined;
+  const duckdbThreads = arg('--duckdb-threads') ? Number(arg('--duckdb-threads')) : undefined;
   const uploadPartSizeBytes = arg('--part-mb') ? Number(arg('--part-mb')) * 2 ** 20 : undefined;
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'profile-sync-'));
   const s3 = await startLocalS3();
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
         syncTable(
           { sources, s3: s3.client() },
           { system: 'acode', role: 'primary', stream: ACODE_FISCAL_TABLE, date: '2024-01-15', bucket: 'bronze' },
-          { tempDir: work, maxRowsPerFile, duckdbMemoryLimit, uploadPartSizeBytes, rangeConnections },
+          { tempDir: work, maxRowsPerFile, duckdbMemoryLimit, uploadPartSizeBytes, rangeConnections, duckdbThreads },
         ),
       );
       const mem = process.memoryUsage();
