@@ -1,8 +1,9 @@
 /** Every drill scenario by name. */
 import type { Scenario } from '../scenario';
+import { networkPartition } from './network-partition';
 import { primaryDown } from './primary-down';
 
-export const SCENARIOS: readonly Scenario[] = [primaryDown];
+export const SCENARIOS: readonly Scenario[] = [primaryDown, networkPartition];
 
 export function scenarioNamed(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);

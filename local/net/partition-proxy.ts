@@ -9,6 +9,7 @@
  *   const proxy = await startPartitionProxy({ host: '127.0.0.1', port: 3306 });
  *   proxy.partition();   // accept, never answer
  *   proxy.heal();        // forward again
+ *   proxy.partition(async () => (await clock()) >= end); // heals itself at the first connection once it is over
  *   proxy.close();
  */
 import { createServer, connect, type Socket } from 'node:net';
@@ -18,7 +19,8 @@ export interface PartitionProxy {
   host: string;
   port: number;
   partitioned(): boolean;
-  partition(): void;
+  /** Swallows from now on; with `isOver`, asked at each new connection, the partition heals itself once it says so. */
+  partition(isOver?: () => Promise<boolean>): void;
   heal(): void;
   /** Connections accepted while partitioned (never answered). */
   swallowed(): number;
@@ -32,6 +34,7 @@ interface Link {
 
 export async function startPartitionProxy(target: { host: string; port: number }): Promise<PartitionProxy> {
   let cut = false;
+  let over: (() => Promise<boolean>) | undefined;
   let swallowedCount = 0;
   const links = new Set<Link>();
 
@@ -41,7 +44,16 @@ export async function startPartitionProxy(target: { host: string; port: number }
     link.upstream?.destroy();
   };
 
-  const server = createServer((client) => {
+  const heal = () => {
+    cut = false;
+    over = undefined;
+    // Connections that lived through the partition carry half-delivered protocol state: close them.
+    for (const link of [...links]) drop(link);
+  };
+
+  const server = createServer(async (client) => {
+    client.pause();
+    if (cut && over && (await over().catch(() => false))) heal();
     const link: Link = { client };
     links.add(link);
     client.on('error', () => drop(link));
@@ -61,6 +73,7 @@ export async function startPartitionProxy(target: { host: string; port: number }
     upstream.on('data', (chunk) => {
       if (!cut) client.write(chunk);
     });
+    client.resume();
   });
   const address = await new Promise<AddressInfo>((resolve, reject) => {
     server.once('error', (err) => reject(new Error(`partition proxy: cannot listen: ${err.message}`)));
@@ -71,14 +84,11 @@ export async function startPartitionProxy(target: { host: string; port: number }
     host: '127.0.0.1',
     port: address.port,
     partitioned: () => cut,
-    partition() {
+    partition(isOver) {
       cut = true;
+      over = isOver;
     },
-    heal() {
-      cut = false;
-      // Connections that lived through the partition carry half-delivered protocol state: close them.
-      for (const link of [...links]) drop(link);
-    },
+    heal,
     swallowed: () => swallowedCount,
     async close() {
       for (const link of [...links]) drop(link);
