@@ -2,8 +2,9 @@
 import type { Scenario } from '../scenario';
 import { networkPartition } from './network-partition';
 import { primaryDown } from './primary-down';
+import { s3Outage } from './s3-outage';
 
-export const SCENARIOS: readonly Scenario[] = [primaryDown, networkPartition];
+export const SCENARIOS: readonly Scenario[] = [primaryDown, networkPartition, s3Outage];
 
 export function scenarioNamed(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);
