@@ -25,4 +25,6 @@ export function firstAfter(events: DrillEvent[], from: number, match: (e: DrillE
 
 export const isFailedCheck = (e: DrillEvent) => e.kind === 'check' && e.level === 'critical';
 export const isCriticalAlert = (e: DrillEvent) => e.kind === 'alert' && e.level === 'CRITICAL';
+/** An alert saying something failed (ERROR or CRITICAL): the first sign a run saw the fault. */
+export const isFailureAlert = (e: DrillEvent) => e.kind === 'alert' && (e.level === 'ERROR' || e.level === 'CRITICAL');
 export const isPage = (e: DrillEvent) => e.kind === 'page' && e.label.startsWith('PagerDuty trigger');

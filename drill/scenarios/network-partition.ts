@@ -16,8 +16,9 @@ import { pollUntil } from '../../test/scenarios/poll-until';
 import type { DrillContext } from '../drill-stack';
 import { monitorChecks, recoverySteps, runTimes } from '../history';
 import { summarize } from '../measures';
+import { partitionStates } from '../partitions';
 import { rowsLost } from '../rows-lost';
-import { firstAfter, isCriticalAlert, isFailedCheck, isPage, type Scenario, type ScenarioRun } from '../scenario';
+import { firstAfter, isCriticalAlert, isFailureAlert, isFailedCheck, isPage, type Scenario, type ScenarioRun } from '../scenario';
 
 const RECOVERY_IN_MESSAGE = /recovery (recovery-acode-[a-z_]+-\d{4}-\d{2}-\d{2}) started/;
 
@@ -54,7 +55,7 @@ async function run(ctx: DrillContext): Promise<ScenarioRun> {
     const firstCheck = firstAfter(events, faultAt, isFailedCheck)?.at;
     const summary = summarize('network-partition', {
       faultAt,
-      detectedAt: Math.min(syncFailed.at, firstCheck ?? Infinity),
+      detectedAt: Math.min(syncFailed.at, firstCheck ?? Infinity, firstAfter(events, faultAt, isFailureAlert)?.at ?? Infinity),
       criticalAlertAt: firstAfter(events, faultAt, isCriticalAlert)?.at,
       pagedAt: firstAfter(events, faultAt, isPage)?.at,
       landedAt: landed?.at,
@@ -79,6 +80,8 @@ async function run(ctx: DrillContext): Promise<ScenarioRun> {
         monitorActiveConnection: state.activeConnection,
         swallowedConnections: proxy.swallowed(),
         rowsLostPerStream: lost.perStream,
+        bronze: await partitionStates(stack, 'bronze', ctx.date),
+        backup: await partitionStates(stack, 'backup', ctx.date),
       },
     };
   } finally {

@@ -15,6 +15,7 @@ import { pollUntil } from '../../test/scenarios/poll-until';
 import { skipTo, type DrillContext } from '../drill-stack';
 import { monitorChecks, recoverySteps } from '../history';
 import { summarize } from '../measures';
+import { partitionStates } from '../partitions';
 import { rowsLost } from '../rows-lost';
 import { firstAfter, isCriticalAlert, isFailedCheck, isPage, type Scenario, type ScenarioRun } from '../scenario';
 
@@ -75,6 +76,8 @@ async function run(ctx: DrillContext): Promise<ScenarioRun> {
         switchBacks: back.switchBacks,
         activeConnection: back.activeConnection,
         rowsLostPerStream: lost.perStream,
+        bronze: await partitionStates(stack, 'bronze', ctx.date),
+        backup: await partitionStates(stack, 'backup', ctx.date),
       },
     };
   } finally {

@@ -15,7 +15,7 @@ import { recoverySteps, runTimes } from '../history';
 import { summarize } from '../measures';
 import { completeButWrong, partitionStates } from '../partitions';
 import { rowsLost } from '../rows-lost';
-import { firstAfter, isCriticalAlert, isPage, type Scenario, type ScenarioRun } from '../scenario';
+import { firstAfter, isCriticalAlert, isFailureAlert, isPage, type Scenario, type ScenarioRun } from '../scenario';
 import type { DrillEvent } from '../timeline';
 
 const RECOVERY_IN_MESSAGE = /recovery (recovery-acode-[a-z_]+-\d{4}-\d{2}-\d{2}) started/;
@@ -65,7 +65,7 @@ async function run(ctx: DrillContext): Promise<ScenarioRun> {
     's3-outage',
     {
       faultAt,
-      detectedAt: outcome === 'succeeded' ? undefined : syncRun.close,
+      detectedAt: outcome === 'succeeded' ? undefined : Math.min(syncRun.close!, firstAfter(events, faultAt, isFailureAlert)?.at ?? Infinity),
       criticalAlertAt: firstAfter(events, faultAt, isCriticalAlert)?.at,
       pagedAt: firstAfter(events, faultAt, isPage)?.at,
       landedAt: landed?.at,
