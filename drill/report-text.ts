@@ -28,7 +28,7 @@ export function formatRun(run: ScenarioRun): string {
   }
   lines.push('', 'measured:');
   lines.push(`  detect ${formatDuration(summary.detectMs)} · critical alert ${formatDuration(summary.criticalAlertMs)} · page ${formatDuration(summary.pageMs)}`);
-  lines.push(`  data landed ${formatDuration(summary.landedMs)} · RTO ${formatDuration(summary.rtoMs)} · switch-back ${formatDuration(summary.switchBackMs)}`);
+  lines.push(`  data landed ${formatDuration(summary.landedMs)} · RTO ${formatDuration(summary.rtoMs)} · switch-back ${summary.switchBackMs === undefined ? "none (no failover)" : formatDuration(summary.switchBackMs)}`);
   lines.push(`  RPO: ${summary.rowsLost} of ${summary.sourceRows} source rows lost`);
   lines.push('objectives:');
   for (const o of summary.objectives) {

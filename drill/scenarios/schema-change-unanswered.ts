@@ -63,11 +63,13 @@ async function run(ctx: DrillContext): Promise<ScenarioRun> {
     end: {
       syncFailure: message,
       recoveryId,
+      faultAt,
       strategy: recovery.strategy,
       outcome: recovery.outcome,
       personNeededAt: alertAt('recovery needs a person'),
       nobodyAnsweredAt: alertAt('nobody answered'),
       abortedAt: alertAt('recovery aborted'),
+      recoveryPagedAt: firstAfter(events, faultAt, (e) => e.kind === 'page' && e.label === `PagerDuty trigger ${recoveryId}`)?.at,
       recoveryPages: stack.pagerDuty.received().filter((e) => e.dedup_key === recoveryId && e.event_action === 'trigger').length,
       dataMissingReported: stack.slack.received().some((m) => m.raw.includes('the data of the day is missing')),
       bronze: await partitionStates(stack, 'bronze', date),
