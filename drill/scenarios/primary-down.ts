@@ -19,13 +19,22 @@ import { partitionStates } from '../partitions';
 import { rowsLost } from '../rows-lost';
 import { firstAfter, isCriticalAlert, isFailedCheck, isPage, type Scenario, type ScenarioRun } from '../scenario';
 
-async function run(ctx: DrillContext): Promise<ScenarioRun> {
+export interface IncidentOptions {
+  /** The scenario's name in the summary. */
+  name: string;
+  /** Runs after the first health cycle, before the primary is killed (e.g. a replica falling behind); returns notes. */
+  prepare?: (ctx: DrillContext) => Promise<string[]>;
+}
+
+/** The primary killed one minute into the window and started 50 min later, with the monitor watching; shared with replica-lagging. */
+export async function primaryDownIncident(ctx: DrillContext, options: IncidentOptions): Promise<ScenarioRun> {
   const { stack, timeline } = ctx;
   const monitorId = healthMonitorId('acode');
   const monitor = await stack.start('healthMonitor', { system: 'acode', engine: 'direct' }, monitorId);
   try {
     // The clock is locked until a wait unlocks it: the first cycle runs at the window's opening.
     await pollUntil('the first health cycle', async () => ((await monitor.query(healthStateQuery)).totalCycles >= 1 ? true : undefined), 60_000);
+    const notes = options.prepare ? await options.prepare(ctx) : [];
     await skipTo(ctx, ctx.windowStart + DRILL_FAULTS.primaryDownAfterMs);
     await stack.pair.stopPrimary();
     const faultAt = await timeline.mark('fault', 'primary MariaDB killed');
@@ -52,7 +61,7 @@ async function run(ctx: DrillContext): Promise<ScenarioRun> {
     const events = timeline.events([...(await monitorChecks(stack.client, monitorId)), ...recoverySteps(recovery.steps, recoveryId)]);
     const lost = await rowsLost(stack, ctx.date, 'primary');
     const step = (name: string) => events.find((e) => e.label.includes(`: ${name}`) && e.at >= faultAt);
-    const summary = summarize('primary-down', {
+    const summary = summarize(options.name, {
       faultAt,
       detectedAt: firstAfter(events, faultAt, isFailedCheck)?.at,
       criticalAlertAt: firstAfter(events, faultAt, isCriticalAlert)?.at,
@@ -62,7 +71,7 @@ async function run(ctx: DrillContext): Promise<ScenarioRun> {
       switchBackAt: firstAfter(events, faultAt, (e) => e.kind === 'alert' && e.label.includes('switched back'))?.at,
       rowsLost: lost.lost,
       sourceRows: lost.source,
-    });
+    }, notes);
     return {
       summary,
       events,
@@ -72,6 +81,8 @@ async function run(ctx: DrillContext): Promise<ScenarioRun> {
         finalStrategy: recovery.finalStrategy,
         outcome: recovery.outcome,
         reconciled: recovery.reconciliation?.recordsReconciled,
+        failoverRisks: failedOver.risks,
+        failoverAlertNamesRisk: stack.slack.received().some((m) => (m.text ?? '').includes('failing over to the backup') && m.raw.includes('replication lag')),
         failovers: back.failovers,
         switchBacks: back.switchBacks,
         activeConnection: back.activeConnection,
@@ -88,5 +99,5 @@ async function run(ctx: DrillContext): Promise<ScenarioRun> {
 export const primaryDown: Scenario = {
   name: 'primary-down',
   description: 'the ACODE primary MariaDB killed in the day\'s window, back 50 min later',
-  run,
+  run: (ctx) => primaryDownIncident(ctx, { name: 'primary-down' }),
 };
