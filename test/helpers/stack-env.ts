@@ -76,6 +76,7 @@ import { createMysqlSources } from '../../activities/mysql/mysql-sources';
 import { LOCAL_S3_CREDENTIALS } from '../../local/s3/server';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../worker/activities';
+import { observed, placeHold, type PendingHold } from './activity-holds';
 import { startMariaDbEnv, type MariaDbEnv } from './mariadb-env';
 import { startS3Env, type S3Env } from './s3-env';
 import { createTemporalEnv, pinClock, skippedMs, skipTimeUntil, type TemporalEnv } from './temporal-env';
@@ -145,33 +146,8 @@ export interface Stack {
 
 const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
 
-interface PendingHold {
-  name: string;
-  match?: (input: any) => boolean;
-  reach: (input: unknown) => void;
-  released: Promise<void>;
-}
-
 function streamsOf(system: SystemName): string[] {
   return system === 'acode' ? ACODE_STREAMS.map((s) => s.name) : RADAR_TABLE_NAMES;
-}
-
-/** Wraps each real activity: records the call and waits on a hold placed by the test, then runs it unchanged. */
-function observed(activities: Activities, calls: ActivityCall[], holds: PendingHold[]): Activities {
-  const wrapped: Record<string, (input: unknown) => Promise<unknown>> = {};
-  for (const [name, fn] of Object.entries(activities) as [string, (input: unknown) => Promise<unknown>][]) {
-    wrapped[name] = async (input: unknown) => {
-      calls.push({ name, input });
-      const i = holds.findIndex((h) => h.name === name && (!h.match || h.match(input)));
-      if (i >= 0) {
-        const [hold] = holds.splice(i, 1);
-        hold.reach(input);
-        await hold.released;
-      }
-      return fn(input);
-    };
-  }
-  return wrapped as unknown as Activities;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -238,14 +214,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     testEnv = temporal.testEnv;
     stops.push(() => temporal.teardown());
 
-    const hold: Stack['hold'] = (name, match) => {
-      let reach!: (input: unknown) => void;
-      let release!: () => void;
-      const reached = new Promise<unknown>((resolve) => (reach = resolve));
-      const released = new Promise<void>((resolve) => (release = resolve));
-      holds.push({ name, match, reach, released });
-      return { reached, release };
-    };
+    const hold: Stack['hold'] = (name, match) => placeHold(holds, name, match);
 
     return {
       pair: db.pair,
