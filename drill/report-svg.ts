@@ -62,7 +62,7 @@ export function timelineSvg(run: ScenarioRun): string {
   const step = tickStep(last - first + 1);
   const t0 = Math.floor(first / step) * step;
   const t1 = Math.ceil((last + 1) / step) * step;
-  const x = (at: number) => LEFT + ((at - t0) / (t1 - t0)) * (WIDTH - LEFT - RIGHT);
+  const x = (at: number) => Math.round((LEFT + ((at - t0) / (t1 - t0)) * (WIDTH - LEFT - RIGHT)) * 10) / 10;
   const laneY = (kind: EventKind) => TOP + LANES.findIndex((l) => l.kind === kind) * LANE_H + LANE_H / 2;
   const axisY = TOP + LANES.length * LANE_H;
   const out: string[] = [];
