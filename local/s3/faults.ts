@@ -166,8 +166,12 @@ export async function startS3FaultProxy(target: string, options: { port?: number
     const operation = classifyS3Request(req);
     const entry: ProxiedRequest = { operation, method: req.method ?? '', path: req.url ?? '', outcome: 'forwarded' };
     log.push(entry);
-    if (outage) req.pause();
-    const down = await outageStatus(operation);
+    // Only an outage asks its clock; otherwise the request is handled at once, as before.
+    let down: FaultStatus | undefined;
+    if (outage) {
+      req.pause();
+      down = await outageStatus(operation);
+    }
     const fault = down ? ({ kind: 'fail', status: down } as const) : decide(operation);
     if (fault?.kind === 'drop') {
       entry.outcome = 'dropped';
