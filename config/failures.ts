@@ -14,6 +14,8 @@ export const FAILURE_TYPES = [
   'schema_change',
   'airbyte_failure',
   'stale_data',
+  /** The lake's storage (S3) not answering: 5xx, SlowDown, ServiceUnavailable. Neither source helps; waiting does. */
+  'storage_unavailable',
   'unknown',
 ] as const;
 export type FailureType = (typeof FAILURE_TYPES)[number];
@@ -42,6 +44,7 @@ export const RETRYABLE: Readonly<Record<ErrorType, boolean>> = {
   schema_change: false,
   airbyte_failure: true,
   stale_data: true,
+  storage_unavailable: true,
   unknown: true,
   invalid_input: false,
   duplicate_run: false,

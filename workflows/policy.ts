@@ -22,6 +22,8 @@ const STRATEGY_TABLE: Partial<Record<FailureType, RecoveryStrategy>> = {
   primary_db_down: 'use_backup_immediately',
   data_corruption: 'full_backup_restore',
   schema_change: 'manual_intervention_required',
+  // S3 down: wait it out with the same backoff; the backup cannot help, it writes to S3 too.
+  storage_unavailable: 'retry_primary_with_delay',
 };
 
 /** Whether a system has a backup source to fail over to (ACODE does; Radar does not). */

@@ -72,6 +72,8 @@ export async function retryPrimaryWithDelay(ctx: RecoveryContext): Promise<Strat
     } catch (err) {
       const type = failureTypeOf(err);
       ctx.tracker.record('sync_failed', `${type}: ${failureMessageOf(err)}`);
+      // The lake's storage is down: the next wait may see it back; the backup would write to it too.
+      if (type === 'storage_unavailable') continue;
       const next = strategyFor(type, system);
       return {
         kind: 'next',
@@ -80,7 +82,8 @@ export async function retryPrimaryWithDelay(ctx: RecoveryContext): Promise<Strat
       };
     }
   }
-  return { kind: 'next', strategy: escalationAfterRetries(system), why: `primary still down after ${waits.length} re-tests` };
+  const stillDown = ctx.tracker.snapshot().history.at(-1)?.step === 'sync_failed' ? 'the sync still failing' : 'primary still down';
+  return { kind: 'next', strategy: escalationAfterRetries(system), why: `${stillDown} after ${waits.length} re-tests` };
 }
 
 /** Primary connection off, backup on, backup sync (bounded), validated by the sync itself. */

@@ -17,6 +17,8 @@ const AUTH_CODES = new Set([
 ]);
 const MISSING_CODES = new Set(['NoSuchBucket', 'NoSuchKey', 'NotFound']);
 const TIMEOUT_CODES = new Set(['TimeoutError', 'RequestTimeout', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+/** S3 itself not answering (throttling, an outage): the call may succeed later, from either source. */
+const UNAVAILABLE_CODES = new Set(['SlowDown', 'ServiceUnavailable', 'InternalError', 'Throttling', 'ThrottlingException']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 interface SdkLikeError {
@@ -49,6 +51,7 @@ export function classifyS3Failure(err: unknown): ErrorType {
   if (code === 'NoSuchBucket') return INVALID_INPUT;
   if (TIMEOUT_CODES.has(code)) return 'connection_timeout';
   if (NETWORK_CODES.has(code)) return 'network_partition';
+  if (UNAVAILABLE_CODES.has(code) || (status !== undefined && status >= 500)) return 'storage_unavailable';
   return 'unknown';
 }
 

@@ -19,6 +19,8 @@ const MAX_BODY_BYTES = 1 << 20;
 
 export abstract class RecordingReceiver<T> {
   private readonly records: T[] = [];
+  private readonly times: (number | undefined)[] = [];
+  private clock: (() => Promise<number>) | undefined;
   private readonly events = new EventEmitter();
   private outage: ReceiverOutage | undefined;
   private server: Server | undefined;
@@ -36,6 +38,19 @@ export abstract class RecordingReceiver<T> {
 
   received(): T[] {
     return [...this.records];
+  }
+
+  /**
+   * Stamps every record with `clock()` (e.g. the Temporal service clock) before the request
+   * is answered, so the sender is still waiting while the time is read.
+   */
+  setClock(clock: (() => Promise<number>) | undefined): void {
+    this.clock = clock;
+  }
+
+  /** Every record with the time `setClock`'s clock gave when it arrived (undefined without a clock). */
+  receivedWithTimes(): { entry: T; at: number | undefined }[] {
+    return this.records.map((entry, i) => ({ entry, at: this.times[i] }));
   }
 
   /** Resolves with the first record (already received or still to come) matching the predicate; rejects after timeoutMs. */
@@ -89,8 +104,13 @@ export abstract class RecordingReceiver<T> {
       req.socket.destroy();
       return;
     }
+    const before = this.records.length;
     const answer: Answer =
       this.outage === 'error' ? { status: 500, contentType: 'text/plain', body: 'internal_error' } : this.answer(method, path, body);
+    if (this.clock && this.records.length > before) {
+      const at = await this.clock().catch(() => undefined);
+      for (let i = before; i < this.records.length; i++) this.times[i] = at;
+    }
     this.requests.push({ method, path, status: answer.status });
     res.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': Buffer.byteLength(answer.body) });
     res.end(answer.body);

@@ -7,6 +7,7 @@
  *   proxy.failNext(1, { operations: ['CopyObject'] });   // next CopyObject → 500 InternalError
  *   proxy.failNext(3, { operations: ['CopyObject'], skip: 2 }); // 2 CopyObjects pass, the next 3 fail
  *   proxy.failFraction(0.3, { seed: 7 });                // ~30 % of requests fail (seeded, repeatable)
+ *   proxy.failWhile(async () => (await clock()) < end, { status: 503 }); // an outage: every request fails while it lasts
  *   proxy.dropUploadAfterParts(2);                       // parts 1-2 pass, every later UploadPart is cut mid-body
  *   proxy.latency(300, { operations: ['PutObject'] });   // a slow link: each PutObject forwarded 300 ms late
  *   proxy.clear();                                       // back to a transparent proxy
@@ -44,6 +45,8 @@ export interface S3FaultProxy {
   endpoint: string;
   failNext(count: number, options?: FailNextOptions): void;
   failFraction(fraction: number, options?: FaultOptions & { seed?: number }): void;
+  /** Every matching request fails while `active()` says so (asked per request, e.g. against a service clock). */
+  failWhile(active: () => boolean | Promise<boolean>, options?: FaultOptions): void;
   /** Lets `parts` UploadPart requests through, then cuts the next ones (`times` of them, all by default). */
   dropUploadAfterParts(parts: number, options?: { times?: number }): void;
   /** Forwards each matching request `ms` late, as a slow or distant link would (0: no delay). */
@@ -82,6 +85,7 @@ export async function startS3FaultProxy(target: string, options: { port?: number
   let fraction: { p: number; random: () => number; options?: FaultOptions } | undefined;
   let drop: { after: number; seen: number; remaining: number } | undefined;
   let slow: { ms: number; options?: FaultOptions } | undefined;
+  let outage: { active: () => boolean | Promise<boolean>; options?: FaultOptions } | undefined;
   const log: ProxiedRequest[] = [];
 
   const decide = (op: S3Operation): { kind: 'fail'; status: FaultStatus } | { kind: 'drop' } | undefined => {
@@ -151,11 +155,24 @@ export async function startS3FaultProxy(target: string, options: { port?: number
     req.pipe(upstreamReq);
   };
 
-  const server = createServer((req, res) => {
+  const outageStatus = async (op: S3Operation): Promise<FaultStatus | undefined> => {
+    const current = outage;
+    if (!current || !applies(current.options, op)) return undefined;
+    const on = await Promise.resolve(current.active()).catch(() => false);
+    return on ? current.options?.status ?? 500 : undefined;
+  };
+
+  const server = createServer(async (req, res) => {
     const operation = classifyS3Request(req);
     const entry: ProxiedRequest = { operation, method: req.method ?? '', path: req.url ?? '', outcome: 'forwarded' };
     log.push(entry);
-    const fault = decide(operation);
+    // Only an outage asks its clock; otherwise the request is handled at once, as before.
+    let down: FaultStatus | undefined;
+    if (outage) {
+      req.pause();
+      down = await outageStatus(operation);
+    }
+    const fault = down ? ({ kind: 'fail', status: down } as const) : decide(operation);
     if (fault?.kind === 'drop') {
       entry.outcome = 'dropped';
       cut(req);
@@ -197,7 +214,11 @@ export async function startS3FaultProxy(target: string, options: { port?: number
       checkCount('latency ms', ms);
       slow = { ms, options: opts };
     },
+    failWhile(active, opts) {
+      outage = { active, options: opts };
+    },
     clear() {
+      outage = undefined;
       next = undefined;
       fraction = undefined;
       drop = undefined;

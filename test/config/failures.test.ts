@@ -32,3 +32,10 @@ test('an S3 authentication error and a MySQL one agree with the table: not retri
   const outage = s3Failure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'GetObject', 'bucket', 'key');
   expect(outage.nonRetryable).toBe(false);
 });
+
+test('S3 not answering (503 SlowDown, 500 InternalError) is storage_unavailable: retried, waited out by recovery', () => {
+  const slowDown = Object.assign(new Error('Please reduce your request rate.'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } });
+  expect(classifyS3Failure(slowDown)).toBe('storage_unavailable');
+  expect(classifyS3Failure(Object.assign(new Error('internal'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } }))).toBe('storage_unavailable');
+  expect(s3Failure(slowDown, 'PutObject', 'bucket', 'key').nonRetryable).toBe(false);
+});

@@ -110,7 +110,7 @@ test('S3 failing longer than every retry in a rerun: the run fails with a clear 
   const message = String((err as WorkflowFailedError).cause?.message);
   expect(message.split('\n')).toHaveLength(1);
   expect(message).toMatch(new RegExp(`^ACODE ${date} sync from the primary failed at sync: .*(InternalError|internal error)`));
-  expect(message).toMatch(new RegExp(`recovery recovery-acode-unknown-${date} started`));
+  expect(message).toMatch(new RegExp(`recovery recovery-acode-storage_unavailable-${date} started`));
   // the activity's failure in the chain names the operation, bucket and key
   const chain = causeMessages(err);
   const s3Failure = chain.find((m) => /^S3 \w+ s3:\/\/[^ ]+ failed: InternalError \(HTTP 500\)/.test(m));
@@ -127,13 +127,13 @@ test('S3 failing longer than every retry in a rerun: the run fails with a clear 
   expect(runs.filter((r) => r.activityType === SYNC && r.failed).length).toBeGreaterThan(0);
   expect(runs.some((r) => r.activityType === 'listPartition')).toBe(false);
 
-  const recovery = await stack.client.workflow.getHandle(`recovery-acode-unknown-${date}`).describe();
+  const recovery = await stack.client.workflow.getHandle(`recovery-acode-storage_unavailable-${date}`).describe();
   expect(recovery.type).toBe('recovery');
 
   // _SUCCESS present ⇒ exactly the source's rows; the rerun withdrew at least one marker before failing
   const partitions = await expectNoCompletePartitionMissingData(stack, 'bronze', date);
   expect(partitions.some((p) => !p.complete)).toBe(true);
-  // it asks a person (failure type unknown); unanswered, it ends on its own bound on the skipping clock
+  // S3 not answering is storage_unavailable: the recovery waits and re-runs the sync (here S3 is back by then)
   await stack.client.workflow.getHandle(recovery.workflowId).result().catch(() => undefined);
 
   // S3 answers again: a rerun of the date lands everything

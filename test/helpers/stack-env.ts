@@ -14,7 +14,9 @@
  *   options: fiscalRows (default 3000), radar (default true, the loader's defaults),
  *     extract (direct-engine settings: maxRowsPerFile, batchRows, writer…),
  *     s3Faults (default false: the worker's activities reach S3 through the fault proxy),
- *     airbyteRadarTables (the tables the simulator's Radar connection syncs; default every Radar table).
+ *     airbyteRadarTables (the tables the simulator's Radar connection syncs; default every Radar table),
+ *     referenceTime (MAX(Data_Processamento) of the sample; default now), partitionProxy (the activities
+ *     reach the ACODE primary through a PartitionProxy, stack.partitionProxy, that can swallow packets).
  * Stack:
  *   pair, sources, endpoints, acode, radar   the MariaDB pair and what was loaded
  *                                            (see mariadb-env.ts; pair.stopPrimary()/startPrimary()…)
@@ -69,9 +71,12 @@ import { startAirbyteSimulator, type AirbyteSimulator } from '../../local/airbyt
 import { startPagerDutyReceiver, type PagerDutyReceiver } from '../../local/alerts/pagerduty-receiver';
 import { startSlackReceiver, type SlackReceiver } from '../../local/alerts/slack-receiver';
 import type { S3FaultProxy } from '../../local/s3/faults';
+import { startPartitionProxy, type PartitionProxy } from '../../local/net/partition-proxy';
+import { createMysqlSources } from '../../activities/mysql/mysql-sources';
 import { LOCAL_S3_CREDENTIALS } from '../../local/s3/server';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../worker/activities';
+import { observed, placeHold, type PendingHold } from './activity-holds';
 import { startMariaDbEnv, type MariaDbEnv } from './mariadb-env';
 import { startS3Env, type S3Env } from './s3-env';
 import { createTemporalEnv, pinClock, skippedMs, skipTimeUntil, type TemporalEnv } from './temporal-env';
@@ -91,6 +96,8 @@ export interface StackOptions {
   s3Faults?: boolean;
   /** The tables the simulator's Radar connection syncs (default: every Radar table). */
   airbyteRadarTables?: string[];
+  referenceTime?: Date;
+  partitionProxy?: boolean;
 }
 
 export interface ActivityCall {
@@ -113,6 +120,7 @@ export interface Stack {
   buckets: Record<BucketRole, string>;
   s3Endpoint: string;
   s3Proxy?: S3FaultProxy;
+  partitionProxy?: PartitionProxy;
   airbyte: AirbyteSimulator;
   /** The application credentials the simulator asks for and the activities present. */
   airbyteCredentials: { clientId: string; clientSecret: string };
@@ -138,33 +146,8 @@ export interface Stack {
 
 const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
 
-interface PendingHold {
-  name: string;
-  match?: (input: any) => boolean;
-  reach: (input: unknown) => void;
-  released: Promise<void>;
-}
-
 function streamsOf(system: SystemName): string[] {
   return system === 'acode' ? ACODE_STREAMS.map((s) => s.name) : RADAR_TABLE_NAMES;
-}
-
-/** Wraps each real activity: records the call and waits on a hold placed by the test, then runs it unchanged. */
-function observed(activities: Activities, calls: ActivityCall[], holds: PendingHold[]): Activities {
-  const wrapped: Record<string, (input: unknown) => Promise<unknown>> = {};
-  for (const [name, fn] of Object.entries(activities) as [string, (input: unknown) => Promise<unknown>][]) {
-    wrapped[name] = async (input: unknown) => {
-      calls.push({ name, input });
-      const i = holds.findIndex((h) => h.name === name && (!h.match || h.match(input)));
-      if (i >= 0) {
-        const [hold] = holds.splice(i, 1);
-        hold.reach(input);
-        await hold.released;
-      }
-      return fn(input);
-    };
-  }
-  return wrapped as unknown as Activities;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -174,7 +157,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   try {
     const [db, s3env, slack, pagerDuty] = await Promise.all([
-      startMariaDbEnv({ fiscalRows: options.fiscalRows ?? 3000, radar: options.radar ?? true }),
+      startMariaDbEnv({ fiscalRows: options.fiscalRows ?? 3000, radar: options.radar ?? true, referenceTime: options.referenceTime }),
       startS3Env({ faults: options.s3Faults ?? false }),
       startSlackReceiver(),
       startPagerDutyReceiver(),
@@ -202,9 +185,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     stops.push(() => airbyte.close());
 
+    const partitionProxy = options.partitionProxy ? await startPartitionProxy(db.pair.endpoints.acode.primary) : undefined;
+    const activitySources = partitionProxy
+      ? createMysqlSources({ ...db.pair.endpoints, acode: { ...db.pair.endpoints.acode, primary: { ...db.pair.endpoints.acode.primary, port: partitionProxy.port } } })
+      : db.sources;
+    if (partitionProxy) stops.push(() => partitionProxy.close(), () => activitySources.close());
     const slackWebhooks = { dataEngineering: slack.webhookUrl('data-engineering'), alerts: slack.webhookUrl('alerts') };
     const activities = createActivities({
-      sources: db.sources,
+      sources: activitySources,
       s3: s3env.faultyS3 ?? s3,
       buckets,
       airbyte: { baseUrl: airbyte.url, workspaceId: airbyte.registry.workspace.workspaceId, env: airbyteEnv },
@@ -226,14 +214,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     testEnv = temporal.testEnv;
     stops.push(() => temporal.teardown());
 
-    const hold: Stack['hold'] = (name, match) => {
-      let reach!: (input: unknown) => void;
-      let release!: () => void;
-      const reached = new Promise<unknown>((resolve) => (reach = resolve));
-      const released = new Promise<void>((resolve) => (release = resolve));
-      holds.push({ name, match, reach, released });
-      return { reached, release };
-    };
+    const hold: Stack['hold'] = (name, match) => placeHold(holds, name, match);
 
     return {
       pair: db.pair,
@@ -245,6 +226,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       buckets,
       s3Endpoint: s3env.endpoint,
       s3Proxy: s3env.proxy,
+      partitionProxy,
       airbyte,
       airbyteCredentials: airbyteClient,
       setAirbyteDestination(version) {

@@ -24,6 +24,7 @@ describe('strategyFor', () => {
     ['schema_change', 'manual_intervention_required'],
     ['airbyte_failure', 'manual_intervention_required'],
     ['stale_data', 'manual_intervention_required'],
+    ['storage_unavailable', 'retry_primary_with_delay'],
     ['unknown', 'manual_intervention_required'],
     ['something_new', 'manual_intervention_required'],
   ])('%s on ACODE → %s', (failure, strategy) => {
