@@ -34,7 +34,7 @@ import type { MysqlSources } from '../mysql/mysql-sources';
 import type { TableSyncInput, TableSyncResult } from '../types';
 import { discoverColumns, resolveColumns } from './extract-columns';
 import { mysqlFailure } from './extract-failures';
-import { boundSpan, checkpointToResume, integerPrimaryKey, planSlices, readBound, sliceCount, sliceSpan, type KeySlice, type SliceProgress, type SyncCheckpoint } from './extract-ranges';
+import { checkpointToResume, integerPrimaryKey, planSlices, readBound, sliceCount, sliceSpan, type KeySlice, type SliceProgress, type SyncCheckpoint } from './extract-ranges';
 import { readSlice, throwIfAborted, type SliceContext } from './extract-slice';
 import { removeObjectsNotWritten, withdrawSuccessMarker, writeSuccessMarker } from '../s3/partition-writes';
 import { newAbIdPrefix, type ParquetWriterFactory, type ParquetWriterName } from '../parquet/parquet-writer';
@@ -264,4 +264,3 @@ export async function syncTable(deps: SyncDeps, input: TableSyncInput, options: 
   }
 }
 
-export { boundSpan };
