@@ -142,6 +142,8 @@ export async function startS3FaultProxy(target: string, options: { port?: number
         headers: req.headers,
       },
       (upstreamRes) => {
+        // a response cut on the way (either side giving up) ends the client's response too, never the proxy
+        upstreamRes.once('error', () => res.destroy());
         entry.status = upstreamRes.statusCode;
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
         upstreamRes.pipe(res);
@@ -152,6 +154,7 @@ export async function startS3FaultProxy(target: string, options: { port?: number
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
       res.end(`fault proxy: upstream ${target} failed: ${err.message}`);
     });
+    req.once('error', () => upstreamReq.destroy());
     req.pipe(upstreamReq);
   };
 
@@ -166,6 +169,10 @@ export async function startS3FaultProxy(target: string, options: { port?: number
     const operation = classifyS3Request(req);
     const entry: ProxiedRequest = { operation, method: req.method ?? '', path: req.url ?? '', outcome: 'forwarded' };
     log.push(entry);
+    // A client that gives up mid-request (its own timeout, a cancelled upload) is not the proxy's failure:
+    // without listeners the streams' 'aborted' errors would be thrown out of the process.
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
     // Only an outage asks its clock; otherwise the request is handled at once, as before.
     let down: FaultStatus | undefined;
     if (outage) {

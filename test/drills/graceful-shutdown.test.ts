@@ -99,7 +99,7 @@ test('SIGTERM mid-sync: the served worker drains the running syncs and exits 0; 
   const atExit = await activityRuns(handle);
   const byFirst = atExit.filter((r) => r.identity.startsWith(first.identityPrefix));
   expect(byFirst.map((r) => `${r.activityType}:${r.stream ?? ''}`).sort()).toEqual(
-    ['checkSourceConnectivity:', ...atExit.filter((r) => r.activityType === SYNC).map((r) => `${SYNC}:${r.stream}`)].sort(),
+    ['checkSourceConnectivity:', 'planTableSync:', ...atExit.filter((r) => r.activityType === SYNC).map((r) => `${SYNC}:${r.stream}`)].sort(),
   );
   const syncs = atExit.filter((r) => r.activityType === SYNC);
   expect(syncs).toHaveLength(3);
