@@ -16,7 +16,9 @@
  * `…/cog_dt_ingestion=2024-01-01/…` sent URL-encoded (as S3 requires) would
  * miss. The front server re-encodes the header so s3rver reads the real key.
  * And ListObjectsV2 is answered by ./list-objects-v2 (s3rver's continuation
- * tokens use DES, which OpenSSL 3 refuses).
+ * tokens use DES, which OpenSSL 3 refuses). And objects are written and read
+ * whole, as S3's are (./whole-objects): s3rver wrote a body in place, so a
+ * reader could see part of an object.
  */
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -27,11 +29,12 @@ import type { AddressInfo } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
 import { BUCKETS } from '../../config/pipelines';
 import { answerListObjectsV2, sendS3Error, type S3rverStore } from './list-objects-v2';
+import { serveWholeObjects, type FilesystemStore } from './whole-objects';
 
 // s3rver ships no type declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver') as new (options: Record<string, unknown>) => {
-  store: S3rverStore;
+  store: S3rverStore & FilesystemStore;
   configureBuckets(): Promise<void>;
   callback(): (req: IncomingMessage, res: ServerResponse) => void;
 };
@@ -90,6 +93,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     configureBuckets: buckets.map((name) => ({ name })),
   });
   await server.configureBuckets();
+  serveWholeObjects(server.store);
   const handle = server.callback();
   const http = createServer((req, res) => {
     const copySource = req.headers['x-amz-copy-source'];
