@@ -144,6 +144,11 @@ export interface S3Activities {
   quarantinePartition(input: PartitionRef & { reason: string }): Promise<{ moved: number; location: string }>;
 }
 
+export interface StorageActivities {
+  /** Whether the lake's storage answers (one HeadBucket on the bucket); a failed check is an answer, not an error. */
+  checkLakeStorage(input: { bucket: BucketRole; timeoutMs?: number }): Promise<ConnectivityResult>;
+}
+
 // ---------- parquet ----------
 export interface ColumnStats {
   nulls: number;
@@ -249,6 +254,7 @@ export interface AlertActivities {
 export type Activities = MysqlActivities &
   ExtractActivities &
   S3Activities &
+  StorageActivities &
   ParquetActivities &
   QualityActivities &
   ReconcileActivities &

@@ -125,6 +125,9 @@ export const BUCKETS = {
   quarantine: 'farmarcas-quarantine',
 } as const;
 export type BucketRole = keyof typeof BUCKETS;
+export function isBucketRole(value: unknown): value is BucketRole {
+  return typeof value === 'string' && Object.hasOwn(BUCKETS, value);
+}
 
 export const AIRBYTE_CONNECTIONS: Record<SystemName, Partial<Record<SourceRole, string>>> = {
   acode: { primary: 'connection_mysql_s3_acode', backup: 'connection_mysql_s3_acode_backup' },

@@ -9,6 +9,7 @@ import type { BucketRole } from '../config/pipelines';
 import { createMysqlActivities } from '../activities/mysql/mysql';
 import { createExtractActivities, type ExtractDeps } from '../activities/engine/extract';
 import { createS3Activities } from '../activities/s3/s3';
+import { createStorageCheckActivities } from '../activities/s3/storage-check';
 import { createParquetActivities } from '../activities/parquet/parquet';
 import { createQualityActivities } from '../activities/quality/quality';
 import { createReconcileActivities } from '../activities/quality/reconcile';
@@ -30,6 +31,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createMysqlActivities({ sources: deps.sources }),
     ...createExtractActivities({ sources: deps.sources, ...storage, options: deps.extract }),
     ...createS3Activities(storage),
+    ...createStorageCheckActivities(storage),
     ...createParquetActivities({ ...storage, sources: deps.sources }),
     ...createQualityActivities(storage),
     ...createReconcileActivities({ ...storage, sources: deps.sources }),

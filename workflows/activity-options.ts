@@ -5,11 +5,11 @@
  */
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import { INVALID_INPUT, NON_RETRYABLE_TYPES } from '../config/failures';
-import type { Activities, AirbyteActivities, AlertActivities, ExtractActivities, MysqlActivities } from '../activities/types';
+import type { Activities, AirbyteActivities, AlertActivities, ExtractActivities, MysqlActivities, StorageActivities } from '../activities/types';
 import type { Timings } from './timings';
 
 /** What each kind of call may reach: a proxy exposes only the activities its options suit. */
-export type ProbeActivities = Pick<MysqlActivities, 'checkSourceConnectivity'>;
+export type ProbeActivities = Pick<MysqlActivities, 'checkSourceConnectivity'> & StorageActivities;
 export type QuickActivities = Pick<
   Activities,
   | 'countSourceRows'

@@ -10,4 +10,6 @@ export const PATCHES = {
   radarSchemaGate: 'radar-airbyte-schema-gate',
   /** The direct engine's tables are planned first: one too big for one activity is read by one activity per key slice. */
   distributedRanges: 'distributed-key-slices',
+  /** While the lake's storage is down, the recovery asks it every minute and re-runs the sync once it answers. */
+  storageChecks: 'storage-checks',
 } as const;

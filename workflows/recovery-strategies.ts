@@ -2,7 +2,7 @@
  * The four recovery strategies of seed 003's acode_auto_recovery, each run to
  * an end: recovered, hand over to another strategy, or aborted.
  */
-import { condition, executeChild, sleep, workflowInfo } from '@temporalio/workflow';
+import { condition, executeChild, patched, sleep, workflowInfo } from '@temporalio/workflow';
 import { AIRBYTE_CONNECTIONS, type SourceRole } from '../config/pipelines';
 import type { ActivityProxies } from './activity-options';
 import { raiseAlert } from './alerting';
@@ -12,6 +12,7 @@ import { backoffSchedule, escalationAfterRetries, strategyFor, type RecoveryStra
 import type { RecoveryTracker } from './recovery-progress';
 import { DECISION_STRATEGY, type DecisionBox } from './operator-decisions';
 import { recoverySyncId } from './ids';
+import { PATCHES } from './patches';
 import { acodeDailySync } from './acode-daily-sync';
 import { radarDailySync } from './radar-daily-sync';
 
@@ -55,17 +56,48 @@ async function switchConnection(ctx: RecoveryContext, role: SourceRole, status: 
   ctx.tracker.record('connection_switched', `${connectionName} ${status}`);
 }
 
-/** Wait 5, 10, 20 min (+ jitter), re-test the primary after each; back → primary sync; still down → escalate. */
+/** After `wait`, whether the primary answers its connectivity check. */
+async function primaryAnswersAfter(ctx: RecoveryContext, wait: number): Promise<boolean> {
+  const { system, timings } = ctx.params;
+  ctx.tracker.record('waiting', `${Math.round(wait / 1000)} s before re-testing the primary`);
+  await sleep(wait);
+  const attempt = ctx.tracker.countAttempt();
+  const probe = await ctx.proxies.probe.checkSourceConnectivity({ system, role: 'primary', timeoutMs: timings.connectivityTimeoutMs });
+  ctx.tracker.record('primary_tested', `attempt ${attempt}: ${probe.ok ? `answered in ${probe.latencyMs} ms` : probe.error ?? 'no answer'}`);
+  return probe.ok;
+}
+
+/** Asks the lake's storage every storageProbeIntervalMs until it answers (true) or `until` passes (false). */
+async function storageAnswersBy(ctx: RecoveryContext, until: number): Promise<boolean> {
+  const { timings } = ctx.params;
+  ctx.tracker.record('waiting', `for the lake's storage, asked every ${Math.round(timings.storageProbeIntervalMs / 1000)} s`);
+  for (let checks = 1; Date.now() < until; checks++) {
+    await sleep(Math.min(timings.storageProbeIntervalMs, until - Date.now()));
+    const check = await ctx.proxies.probe.checkLakeStorage({ bucket: 'bronze', timeoutMs: timings.connectivityTimeoutMs });
+    if (check.ok) {
+      ctx.tracker.record('storage_tested', `attempt ${ctx.tracker.countAttempt()}: answered at check ${checks} in ${check.latencyMs} ms`);
+      return true;
+    }
+    if (Date.now() >= until) ctx.tracker.record('storage_tested', `no answer in ${checks} checks: ${check.error ?? 'no answer'}`);
+  }
+  return false;
+}
+
+/**
+ * Wait 5, 10, 20 min (+ jitter), re-test the primary after each; back → primary sync; still down → escalate.
+ * When the lake's storage is what failed (storage_unavailable, at the start or in a re-run), the waits
+ * become storage checks (storageAnswersBy) within the same total, and the sync re-runs once S3 answers.
+ */
 export async function retryPrimaryWithDelay(ctx: RecoveryContext): Promise<StrategyEnd> {
   const { system, timings } = ctx.params;
   const waits = backoffSchedule(timings.retryBackoffMs, timings.retryJitterMs, Math.random);
-  for (const wait of waits) {
-    ctx.tracker.record('waiting', `${Math.round(wait / 1000)} s before re-testing the primary`);
-    await sleep(wait);
-    const attempt = ctx.tracker.countAttempt();
-    const probe = await ctx.proxies.probe.checkSourceConnectivity({ system, role: 'primary', timeoutMs: timings.connectivityTimeoutMs });
-    ctx.tracker.record('primary_tested', `attempt ${attempt}: ${probe.ok ? `answered in ${probe.latencyMs} ms` : probe.error ?? 'no answer'}`);
-    if (!probe.ok) continue;
+  const askStorage = patched(PATCHES.storageChecks);
+  const until = Date.now() + waits.reduce((a, b) => a + b, 0);
+  let storageDown = askStorage && ctx.params.failureType === 'storage_unavailable';
+  let next = 0;
+  while (storageDown ? Date.now() < until : next < waits.length) {
+    const ready = storageDown ? await storageAnswersBy(ctx, until) : await primaryAnswersAfter(ctx, waits[next++]);
+    if (!ready) continue;
     try {
       await runChildSync(ctx, 'primary');
       return { kind: 'recovered', usedBackup: false };
@@ -73,7 +105,10 @@ export async function retryPrimaryWithDelay(ctx: RecoveryContext): Promise<Strat
       const type = failureTypeOf(err);
       ctx.tracker.record('sync_failed', `${type}: ${failureMessageOf(err)}`);
       // The lake's storage is down: the next wait may see it back; the backup would write to it too.
-      if (type === 'storage_unavailable') continue;
+      if (type === 'storage_unavailable') {
+        storageDown = askStorage;
+        continue;
+      }
       const next = strategyFor(type, system);
       return {
         kind: 'next',
@@ -82,8 +117,9 @@ export async function retryPrimaryWithDelay(ctx: RecoveryContext): Promise<Strat
       };
     }
   }
-  const stillDown = ctx.tracker.snapshot().history.at(-1)?.step === 'sync_failed' ? 'the sync still failing' : 'primary still down';
-  return { kind: 'next', strategy: escalationAfterRetries(system), why: `${stillDown} after ${waits.length} re-tests` };
+  const last = ctx.tracker.snapshot().history.at(-1)?.step;
+  const stillDown = last === 'sync_failed' ? 'the sync still failing' : storageDown ? "the lake's storage still down" : 'primary still down';
+  return { kind: 'next', strategy: escalationAfterRetries(system), why: `${stillDown} after ${storageDown ? 'the backoff' : `${waits.length} re-tests`}` };
 }
 
 /** Primary connection off, backup on, backup sync (bounded), validated by the sync itself. */

@@ -13,6 +13,13 @@ export interface Timings {
   retryBackoffMs: number[];
   /** Up to this much random jitter is added to each backoff wait (seed 003: 60 s). */
   retryJitterMs: number;
+  /**
+   * While the lake's storage is down (storage_unavailable), the recovery asks
+   * it this often whether it answers, and re-runs the sync once it does, within
+   * the backoff's total (5 + 10 + 20 min and their jitter). Not in the seeds:
+   * their waits re-test a source; S3 coming back is seen by asking S3.
+   */
+  storageProbeIntervalMs: number;
   /** Bound on a backup sync (seed 003: 2 h). */
   backupSyncTimeoutMs: number;
   /** Polling interval of the backup Airbyte job (seed 003: 2 min). */
@@ -61,6 +68,7 @@ const HOUR = 60 * MINUTE;
 export const DEFAULT_TIMINGS: Readonly<Timings> = Object.freeze({
   retryBackoffMs: [5 * MINUTE, 10 * MINUTE, 20 * MINUTE],
   retryJitterMs: MINUTE,
+  storageProbeIntervalMs: MINUTE,
   backupSyncTimeoutMs: 2 * HOUR,
   backupSyncPollMs: 2 * MINUTE,
   acodeSyncTimeoutMs: 2 * HOUR,
@@ -102,6 +110,7 @@ const count = (min: number, max: number): Rule => ({ kind: 'count', min, max });
 export const TIMING_RULES: Readonly<Record<keyof Timings, Rule>> = Object.freeze({
   retryBackoffMs: { kind: 'durations', min: 0, maxItems: 10 },
   retryJitterMs: duration(),
+  storageProbeIntervalMs: duration(MIN_INTERVAL_MS),
   backupSyncTimeoutMs: duration(MIN_INTERVAL_MS),
   backupSyncPollMs: duration(MIN_INTERVAL_MS),
   acodeSyncTimeoutMs: duration(MIN_INTERVAL_MS),

@@ -4,7 +4,8 @@
  * minutes of service time (the fault proxy in front of the activities' S3
  * client, asking the service clock per request). What the drill watches: the
  * uploads retried, no partition marked complete with data missing at any point
- * it looks, and the day landed in bronze once S3 answers again.
+ * it looks, the recovery asking S3 every minute, and the day landed in bronze
+ * once S3 answers again.
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import { DRILL_FAULTS } from '../../config/objectives';
@@ -84,6 +85,7 @@ async function run(ctx: DrillContext): Promise<ScenarioRun> {
       strategy: recovery?.strategy,
       finalStrategy: recovery?.finalStrategy,
       recoveryOutcome: recovery?.outcome,
+      recoverySyncRuns: recovery?.steps.filter((s) => s.step === 'sync_started').length ?? 0,
       s3RequestsFailed: failedS3,
       completeButWrongAfterSync: completeButWrong(afterSync),
       completeButWrongAtEnd: completeButWrong(final),

@@ -91,6 +91,9 @@ export const healthy: Activities = {
   async checkSourceConnectivity() {
     return { ok: true, latencyMs: 4 };
   },
+  async checkLakeStorage() {
+    return { ok: true, latencyMs: 2 };
+  },
   async measureFreshness() {
     return { latest: STANDIN_LATEST, lagSeconds: 60, level: 'ok' };
   },

@@ -2,7 +2,8 @@
  * recovery's retry_primary_with_delay on stand-in activities: waits of 5, 10 and
  * 20 min (+ up to 60 s jitter) before each re-test of the primary; the primary
  * back → the day rerun there, no reconciliation; still down after the third
- * re-test → use_backup_immediately, then the reconciliation child.
+ * re-test → use_backup_immediately, then the reconciliation child. When the
+ * lake's storage is what failed, S3 is asked every minute within the same total.
  */
 import { recoveryId } from '../../../workflows/ids';
 import type { RecoveryResult } from '../../../workflows/recovery';
@@ -93,4 +94,47 @@ test('network_partition: still down after the 5, 10 and 20 min re-tests → use_
   expect(result.reconciliation).toMatchObject({ system: 'acode', date, streams: ACODE_STREAM_NAMES.map((stream) => expect.objectContaining({ stream })) });
   await captureHistory(handle, 'recovery-retry-primary-escalated-to-backup');
   await captureHistory(env.client.workflow.getHandle(reconciliation), 'reconciliation-after-backup');
+});
+
+const S3_DOWN = { ok: false, latencyMs: 40, failureType: 'storage_unavailable' as const, error: 'S3 HeadBucket s3://farmarcas-production-bronze/ failed: SlowDown (HTTP 503): Please reduce your request rate.' };
+
+test('storage_unavailable: S3 asked every minute, the day re-run on the primary as soon as it answers (the 8th check)', async () => {
+  const date = '2026-03-04';
+  const id = recoveryId('acode', 'storage_unavailable', date);
+  const standins = env.use({
+    checkLakeStorage: (_input, call) => (call.workflowId === id && call.nth <= 7 ? S3_DOWN : { ok: true, latencyMs: 3 }),
+  });
+  const handle = await env.start('recovery', { system: 'acode', failureType: 'storage_unavailable', date, reason: 'S3 503' }, id);
+  const result = (await handle.result()) as RecoveryResult;
+
+  expect(result).toMatchObject({ strategy: 'retry_primary_with_delay', finalStrategy: 'retry_primary_with_delay', outcome: 'recovered' });
+  expect(result.steps.map((s) => s.step)).toEqual(['started', 'waiting', 'storage_tested', 'sync_started', 'sync_succeeded', 'recovered']);
+  const [waiting, tested] = result.steps.filter((s) => s.step === 'waiting' || s.step === 'storage_tested');
+  expect(waiting.detail).toBe("for the lake's storage, asked every 60 s");
+  expect(tested.detail).toBe('attempt 1: answered at check 8 in 3 ms');
+  // eight one-minute waits, plus the checks' own (real) time
+  expect(msBetween(waiting.at, tested.at)).toBeGreaterThanOrEqual(8 * MINUTE);
+  expect(msBetween(waiting.at, tested.at)).toBeLessThan(8 * MINUTE + 30_000);
+  expect(standins.callsOf('checkLakeStorage', (c) => c.workflowId === id).map((c) => c.input)).toEqual(Array(8).fill({ bucket: 'bronze', timeoutMs: 30_000 }));
+  expect(standins.callsOf('checkSourceConnectivity', (c) => c.workflowId === id)).toEqual([]);
+  expect(await childStarts(handle)).toEqual([{ workflowType: 'acodeDailySync', workflowId: `${id}-primary-sync-1`, parentClosePolicy: 'TERMINATE' }]);
+});
+
+test('storage_unavailable: S3 never answers within the backoff total (35 min + jitter) → use_backup_immediately', async () => {
+  const date = '2026-03-05';
+  const id = recoveryId('acode', 'storage_unavailable', date);
+  const standins = env.use({ checkLakeStorage: (_input, call) => (call.workflowId === id ? S3_DOWN : { ok: true, latencyMs: 3 }) });
+  const handle = await env.start('recovery', { system: 'acode', failureType: 'storage_unavailable', date }, id);
+  const result = (await handle.result()) as RecoveryResult;
+
+  expect(result).toMatchObject({ strategy: 'retry_primary_with_delay', finalStrategy: 'use_backup_immediately' });
+  const checks = standins.callsOf('checkLakeStorage', (c) => c.workflowId === id).length;
+  expect(checks).toBeGreaterThanOrEqual(35);
+  expect(checks).toBeLessThanOrEqual(38);
+  const tested = result.steps.find((s) => s.step === 'storage_tested');
+  expect(tested?.detail).toBe(`no answer in ${checks} checks: ${S3_DOWN.error}`);
+  const waiting = result.steps.find((s) => s.step === 'waiting')!;
+  expect(msBetween(waiting.at, tested!.at)).toBeGreaterThanOrEqual(35 * MINUTE);
+  expect(msBetween(waiting.at, tested!.at)).toBeLessThanOrEqual(35 * MINUTE + 3 * JITTER);
+  expect(result.steps.find((s) => s.step === 'strategy')?.detail).toBe("use_backup_immediately: the lake's storage still down after the backoff");
 });
