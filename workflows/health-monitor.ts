@@ -7,12 +7,13 @@
  * one the backup answers (the primary did not answer), the monitor records the
  * backup as the active connection, probes the primary every 10 min and
  * switches back when it answers (backup connection off, primary on, with the
- * Airbyte engine) with a recovery alert.
+ * Airbyte engine) with a recovery alert, and re-reads the failover's day from
+ * the primary (catch-up-sync.ts: the rows the replica had not applied).
  *
  * Query `healthState`; signals `pause`, `resume`, `checkNow`. Continues as new
  * after `healthCyclesPerRun` cycles, carrying its state.
  */
-import { condition, continueAsNew, isCancellation, log, setHandler } from '@temporalio/workflow';
+import { condition, continueAsNew, isCancellation, log, patched, setHandler } from '@temporalio/workflow';
 import { AIRBYTE_CONNECTIONS } from '../config/pipelines';
 import { activityProxies, type ActivityProxies } from './activity-options';
 import { raiseAlert } from './alerting';
@@ -25,6 +26,8 @@ import { parseHealthMonitorInput, type HealthMonitorInput, type HealthMonitorPar
 import { checkNowSignal, healthStateQuery, pauseSignal, resumeSignal } from './messages';
 import { decideFailover, hasBackupSource, severityForLevel, strategyFor, summarizeHealth } from './policy';
 import { handOverToRecovery } from './recovery-handoff';
+import { startCatchUpSync } from './catch-up-sync';
+import { PATCHES } from './patches';
 
 export async function healthMonitor(input: HealthMonitorInput): Promise<never> {
   const params = parseHealthMonitorInput(input);
@@ -147,11 +150,13 @@ async function probePrimaryWhileOnBackup(proxies: ActivityProxies, params: Healt
   state.consecutiveFailures = 0;
   state.health = 'healthy';
   state.switchBacks++;
+  const catchUp = state.lastFailover && patched(PATCHES.catchUpAfterSwitchBack) ? await startCatchUpSync(system, engine, state.lastFailover, params.rawTimings) : undefined;
+  if (catchUp) state.lastCatchUp = catchUp;
   await raiseAlert(proxies, {
     severity: 'INFO',
     system,
     title: `${system.toUpperCase()} primary is back: switched back from the backup`,
-    actionRequired: 'none',
+    actionRequired: catchUp ? `none: ${catchUp.date} is being re-read from the primary (${catchUp.workflowId})` : 'none',
     metrics: { probe: probe.detail, failovers: state.failovers },
   });
 }

@@ -27,6 +27,8 @@ export interface HealthState {
   /** Risks reported by the last cycle (a lagging replica). */
   risks: string[];
   lastFailover: FailoverRecord | null;
+  /** The day re-read from the primary after the last switch-back (catch-up-sync.ts). */
+  lastCatchUp: { workflowId: string; date: string } | null;
   failovers: number;
   switchBacks: number;
   /** Cycles in this run, and over all runs chained by continue-as-new. */
@@ -46,6 +48,7 @@ export function initialHealthState(system: SystemName): HealthState {
     recentOutcomes: [],
     risks: [],
     lastFailover: null,
+    lastCatchUp: null,
     failovers: 0,
     switchBacks: 0,
     cycles: 0,
@@ -70,6 +73,7 @@ export function restoreHealthState(system: SystemName, carried: unknown): Health
     recentOutcomes: Array.isArray(c.recentOutcomes) ? c.recentOutcomes.filter((x) => typeof x === 'boolean').slice(-ERROR_RATE_WINDOW) : [],
     risks: Array.isArray(c.risks) ? c.risks : [],
     lastFailover: c.lastFailover && typeof c.lastFailover === 'object' ? c.lastFailover : null,
+    lastCatchUp: c.lastCatchUp && typeof c.lastCatchUp === 'object' ? c.lastCatchUp : null,
     failovers: num(c.failovers, 0),
     switchBacks: num(c.switchBacks, 0),
     totalCycles: num(c.totalCycles, 0),

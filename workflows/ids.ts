@@ -61,7 +61,12 @@ export function recoveryReconciliationId(recoveryWorkflowId: string): string {
   return `${recoveryWorkflowId}-reconciliation`;
 }
 
-/** Whether a daily sync may run under `workflowId` itself: the day's own id, or a recovery's own sync. */
+/** `<recovery id>-primary-catch-up`: the day re-read from the primary once the monitor switched back from the backup. */
+export function catchUpSyncId(recoveryWorkflowId: string): string {
+  return `${recoveryWorkflowId}-primary-catch-up`;
+}
+
+/** Whether a daily sync may run under `workflowId` itself: the day's own id, a recovery's own sync or its catch-up. */
 export function runsUnderOwnId(workflowId: string, dayId: string): boolean {
-  return workflowId === dayId || /^recovery-.+-(primary|backup)-sync-\d+$/.test(workflowId);
+  return workflowId === dayId || /^recovery-.+-((primary|backup)-sync-\d+|primary-catch-up)$/.test(workflowId);
 }

@@ -12,4 +12,6 @@ export const PATCHES = {
   distributedRanges: 'distributed-key-slices',
   /** While the lake's storage is down, the recovery asks it every minute and re-runs the sync once it answers. */
   storageChecks: 'storage-checks',
+  /** After a switch-back, the failover's day is re-read from the primary. */
+  catchUpAfterSwitchBack: 'catch-up-after-switch-back',
 } as const;

@@ -5,7 +5,8 @@
  * checks), alerts CRITICAL and pages, hands over to recovery
  * (use_backup_immediately): the day is synced from the replica into the backup
  * bucket and validated, reconciliation lands it in bronze; the monitor probes
- * the primary every 10 minutes and switches back when it answers.
+ * the primary every 10 minutes, switches back when it answers and re-reads the
+ * day from it (the catch-up), which replaces what the replica had landed.
  */
 import { DRILL_FAULTS } from '../../config/objectives';
 import { healthMonitorId } from '../../workflows/ids';
@@ -13,11 +14,12 @@ import { healthStateQuery } from '../../workflows/messages';
 import type { RecoveryResult } from '../../workflows/recovery';
 import { pollUntil } from '../../test/scenarios/poll-until';
 import { skipTo, type DrillContext } from '../drill-stack';
-import { monitorChecks, recoverySteps } from '../history';
+import { monitorChecks, recoverySteps, runTimes } from '../history';
 import { summarize } from '../measures';
 import { partitionStates } from '../partitions';
 import { rowsLost } from '../rows-lost';
 import { firstAfter, isCriticalAlert, isFailedCheck, isPage, type Scenario, type ScenarioRun } from '../scenario';
+import type { DrillEvent } from '../timeline';
 
 export interface IncidentOptions {
   /** The scenario's name in the summary. */
@@ -51,6 +53,8 @@ export async function primaryDownIncident(ctx: DrillContext, options: IncidentOp
     await skipTo(ctx, faultAt + DRILL_FAULTS.primaryDownForMs);
     await stack.pair.startPrimary();
     await timeline.mark('fault', 'primary MariaDB started again');
+    // what bronze lacks while it holds the backup's landing (the monitor has not switched back yet: the clock is locked)
+    const beforeCatchUp = await rowsLost(stack, ctx.date, 'primary');
     const back = await stack.skipTimeUntil(
       pollUntil('the switch-back', async () => {
         const s = await monitor.query(healthStateQuery);
@@ -58,7 +62,14 @@ export async function primaryDownIncident(ctx: DrillContext, options: IncidentOp
       }, 120_000),
     );
 
-    const events = timeline.events([...(await monitorChecks(stack.client, monitorId)), ...recoverySteps(recovery.steps, recoveryId)]);
+    const catchUpId = back.lastCatchUp?.workflowId;
+    const catchUp: DrillEvent[] = [];
+    if (catchUpId) {
+      await stack.client.workflow.getHandle(catchUpId).result();
+      const times = await runTimes(stack.client, catchUpId);
+      catchUp.push({ at: times.close!, kind: 'data', label: `catch-up ${catchUpId} succeeded: the day re-read from the primary into bronze` });
+    }
+    const events = timeline.events([...(await monitorChecks(stack.client, monitorId)), ...recoverySteps(recovery.steps, recoveryId), ...catchUp]);
     const lost = await rowsLost(stack, ctx.date, 'primary');
     const step = (name: string) => events.find((e) => e.label.includes(`: ${name}`) && e.at >= faultAt);
     const summary = summarize(options.name, {
@@ -71,7 +82,7 @@ export async function primaryDownIncident(ctx: DrillContext, options: IncidentOp
       switchBackAt: firstAfter(events, faultAt, (e) => e.kind === 'alert' && e.label.includes('switched back'))?.at,
       rowsLost: lost.lost,
       sourceRows: lost.source,
-    }, notes);
+    }, [...notes, `${beforeCatchUp.lost} of ${beforeCatchUp.source} source rows missing from bronze between the landing from the backup and the catch-up`]);
     return {
       summary,
       events,
@@ -87,6 +98,8 @@ export async function primaryDownIncident(ctx: DrillContext, options: IncidentOp
         switchBacks: back.switchBacks,
         activeConnection: back.activeConnection,
         rowsLostPerStream: lost.perStream,
+        rowsMissingBeforeCatchUp: beforeCatchUp.perStream,
+        catchUpId,
         bronze: await partitionStates(stack, 'bronze', ctx.date),
         backup: await partitionStates(stack, 'backup', ctx.date),
       },

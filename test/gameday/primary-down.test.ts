@@ -3,7 +3,7 @@
  * 02:01, back at 02:51 (service time). Detected by the 5-minute checks, failed
  * over after the third, the day landed from the backup and reconciled into
  * bronze well inside the objectives, switched back at the first 10-minute probe
- * after the primary returned.
+ * after the primary returned, and the day re-read from it (the catch-up).
  */
 import { DRILL_FAULTS } from '../../config/objectives';
 import { runScenario } from '../../drill/run-scenario';
@@ -63,6 +63,8 @@ test('end state: recovered from the backup, reconciled into bronze, back on the 
     activeConnection: 'primary',
   });
   expect(run.end.reconciled).toBeGreaterThan(0);
+  expect(run.end.catchUpId).toMatch(/-primary-catch-up$/);
+  expect(run.events.some((e) => e.kind === 'data' && e.label.startsWith(`catch-up ${run.end.catchUpId} succeeded`))).toBe(true);
   expectDayComplete(run.end.backup as never);
   expectDayComplete(run.end.bronze as never);
 });

@@ -3,7 +3,8 @@
  * after 2 failed checks, failover after exactly the 3rd (CRITICAL alert,
  * PagerDuty, recovery started with the failure type read from the error, which
  * moves the pipeline to the backup); when the primary answers again, switch-back
- * (backup connection off, primary on) with a recovery alert.
+ * (backup connection off, primary on) with a recovery alert, and the day
+ * re-read from the primary into bronze (the catch-up).
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { healthMonitorId, recoveryId } from '../../workflows/ids';
@@ -82,6 +83,14 @@ test('failover after exactly 3 failed primary checks, recovery on the backup, sw
     expect(connectionStatus(stack, 'backup')).toBe('inactive');
     const alert = await stack.slack.waitFor((m) => (m.text ?? '').includes('ACODE primary is back: switched back from the backup'), 5_000);
     expect(alert.channel).toBe('data-engineering');
+    // the catch-up: the failover's day read again from the primary, through its (active again) connection
+    const catchUpId = `${recoveryWorkflowId}-primary-catch-up`;
+    expect(back.lastCatchUp).toEqual({ workflowId: catchUpId, date });
+    expect(alert.raw).toContain(catchUpId);
+    const catchUp = stack.client.workflow.getHandle(catchUpId);
+    expect((await catchUp.describe()).type).toBe('acodeDailySync');
+    await catchUp.result();
+    await expectAcodePartitionsMatchSource(stack, 'bronze', date, 'primary');
   } finally {
     await monitor.terminate('scenario over').catch((err) => {
       if (!(err instanceof WorkflowNotFoundError)) throw err;

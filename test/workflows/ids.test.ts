@@ -1,4 +1,4 @@
-import { acodeDailySyncId, dailySyncId, healthMonitorId, radarDailySyncId, recoveryId, SCHEDULE_IDS } from '../../workflows/ids';
+import { acodeDailySyncId, catchUpSyncId, dailySyncId, healthMonitorId, radarDailySyncId, recoveryId, recoverySyncId, runsUnderOwnId, SCHEDULE_IDS } from '../../workflows/ids';
 import { previousDay, utcDay } from '../../config/calendar';
 import { parseDuration, resolveTimings, DEFAULT_TIMINGS } from '../../workflows/timings';
 
@@ -11,6 +11,14 @@ describe('workflow ids', () => {
     expect(healthMonitorId('acode')).toBe('health-monitor-acode');
     expect(recoveryId('acode', 'primary_db_down', '2025-08-07')).toBe('recovery-acode-primary_db_down-2025-08-07');
     expect(SCHEDULE_IDS).toEqual({ acode: 'acode-daily-sync', radar: 'radar-daily-sync' });
+  });
+
+  it('a daily sync runs under its own id: the day\'s, a recovery\'s own sync, a catch-up; anything else launches the day\'s', () => {
+    const day = acodeDailySyncId('2025-08-07', 'primary');
+    const recovery = recoveryId('acode', 'primary_db_down', '2025-08-07');
+    expect(catchUpSyncId(recovery)).toBe('recovery-acode-primary_db_down-2025-08-07-primary-catch-up');
+    for (const own of [day, recoverySyncId(recovery, 'backup', 1), catchUpSyncId(recovery)]) expect(runsUnderOwnId(own, day)).toBe(true);
+    for (const other of ['acode-daily-scheduled-2025-08-07T02:00:00Z', `${recovery}-backup-catch-up`, `${recovery}-primary-catch-up-2`]) expect(runsUnderOwnId(other, day)).toBe(false);
   });
 });
 
