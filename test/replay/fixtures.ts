@@ -22,6 +22,8 @@ export const REQUIRED_FIXTURES: Record<string, string> = {
   'radar-daily-sync-critical-abort': 'radarDailySync',
   'recovery-retry-primary-recovered': 'recovery',
   'recovery-retry-primary-escalated-to-backup': 'recovery',
+  /** The lake's storage down: asked every minute, the sync re-run once it answered (patch storage-checks). */
+  'recovery-storage-checks-recovered': 'recovery',
   'recovery-use-backup-immediately': 'recovery',
   'recovery-full-backup-restore': 'recovery',
   /** Waited for a person and got a decision (operatorDecision use_backup). */

@@ -118,6 +118,7 @@ test('storage_unavailable: S3 asked every minute, the day re-run on the primary 
   expect(standins.callsOf('checkLakeStorage', (c) => c.workflowId === id).map((c) => c.input)).toEqual(Array(8).fill({ bucket: 'bronze', timeoutMs: 30_000 }));
   expect(standins.callsOf('checkSourceConnectivity', (c) => c.workflowId === id)).toEqual([]);
   expect(await childStarts(handle)).toEqual([{ workflowType: 'acodeDailySync', workflowId: `${id}-primary-sync-1`, parentClosePolicy: 'TERMINATE' }]);
+  await captureHistory(handle, 'recovery-storage-checks-recovered');
 });
 
 test('storage_unavailable: S3 never answers within the backoff total (35 min + jitter) → use_backup_immediately', async () => {
