@@ -138,6 +138,8 @@ export interface PartitionListing {
 }
 export interface S3Activities {
   listPartition(input: PartitionRef): Promise<PartitionListing>;
+  /** The bytes of each stream's partition of a date, and their total (one activity for many small tables). */
+  measurePartitionBytes(input: Omit<PartitionRef, 'stream'> & { streams: string[] }): Promise<{ totalBytes: number; perStream: Record<string, number> }>;
   /** Files written under today's partitions of a system within the last N minutes. */
   findRecentFiles(input: { bucket: BucketRole; system: SystemName; date: string; withinMinutes: number }): Promise<number>;
   /** Copy every object to quarantine, verify each copy, only then delete the source. */

@@ -18,6 +18,7 @@ export type QuickActivities = Pick<
   | 'measureReplicationLag'
   | 'findRecentFiles'
   | 'listPartition'
+  | 'measurePartitionBytes'
   | 'getConnectionStatus'
   | 'setConnectionStatus'
   | 'triggerAirbyteSync'

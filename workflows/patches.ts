@@ -14,4 +14,6 @@ export const PATCHES = {
   storageChecks: 'storage-checks',
   /** After a switch-back, the failover's day is re-read from the primary. */
   catchUpAfterSwitchBack: 'catch-up-after-switch-back',
+  /** Radar's previous-day volume is measured by one activity, not one listing per table. */
+  volumeInOneActivity: 'volume-in-one-activity',
 } as const;

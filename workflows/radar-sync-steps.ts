@@ -133,8 +133,11 @@ export async function syncRadarTablesAirbyte(proxies: ActivityProxies, tables: s
   return tables.map((table) => outcomes.find((o) => o.table === table) ?? emptyOutcome(table, 'skipped'));
 }
 
-/** Total bytes of the given tables' partitions of a date (for the day-over-day volume check). */
+/** Total bytes of the given tables' partitions of a date (for the day-over-day volume check): one activity (patch volume-in-one-activity). */
 export async function measureVolume(proxies: ActivityProxies, tables: string[], date: string, parallelism: number): Promise<number> {
+  if (patched(PATCHES.volumeInOneActivity)) {
+    return tables.length === 0 ? 0 : (await proxies.quick.measurePartitionBytes({ bucket: 'bronze', system: 'radar', streams: tables, date })).totalBytes;
+  }
   let total = 0;
   await forEachBounded(tables, parallelism, () => false, async (table) => {
     const listing = await proxies.quick.listPartition({ bucket: 'bronze', system: 'radar', stream: table, date });

@@ -47,6 +47,9 @@ export interface StoredObject {
   etag: string;
 }
 
+/** Partitions listed at once by measurePartitionBytes. */
+const LISTINGS_AT_ONCE = 8;
+
 /** CopyObject copies objects up to 5 GiB in one request. */
 const MAX_SINGLE_COPY_BYTES = 5 * 1024 ** 3;
 
@@ -178,6 +181,20 @@ export function createS3Activities(deps: S3Deps): S3Activities {
         totalBytes: files.reduce((sum, f) => sum + f.size, 0),
         complete,
       };
+    },
+
+    async measurePartitionBytes(input) {
+      if (!Array.isArray(input?.streams)) throw invalidInput(`measurePartitionBytes: streams must be a list of stream names, got ${JSON.stringify(input?.streams)?.slice(0, 80)}`);
+      const perStream: Record<string, number> = {};
+      const pending = [...input.streams];
+      const lane = async () => {
+        for (let stream = pending.shift(); stream !== undefined; stream = pending.shift()) {
+          const { files } = await listPartitionFiles(s3, { ...input, stream }, buckets);
+          perStream[stream] = files.reduce((sum, f) => sum + f.size, 0);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(LISTINGS_AT_ONCE, pending.length) }, lane));
+      return { totalBytes: Object.values(perStream).reduce((a, b) => a + b, 0), perStream };
     },
 
     async findRecentFiles(input) {

@@ -91,6 +91,10 @@ export const healthy: Activities = {
   async checkSourceConnectivity() {
     return { ok: true, latencyMs: 4 };
   },
+  async measurePartitionBytes(input) {
+    const perStream = Object.fromEntries(input.streams.map((s) => [s, STANDIN_BYTES]));
+    return { totalBytes: STANDIN_BYTES * input.streams.length, perStream };
+  },
   async checkLakeStorage() {
     return { ok: true, latencyMs: 2 };
   },

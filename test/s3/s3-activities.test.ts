@@ -80,6 +80,23 @@ describe('listPartition', () => {
   });
 });
 
+describe('measurePartitionBytes', () => {
+  test('the bytes of each stream\'s partition and their total; a stream without a partition counts 0', async () => {
+    const date = '2024-05-06';
+    await putPartition({ bucket: 'bronze', system: 'radar', stream: 'store', date }, ['12345', '678'], true);
+    await putPartition({ bucket: 'bronze', system: 'radar', stream: 'product', date }, ['1234567890'], true);
+    const streams = ['store', 'product', 'user_access'];
+    const volume = await createS3Activities({ s3: env.s3 }).measurePartitionBytes({ bucket: 'bronze', system: 'radar', streams, date });
+    expect(volume).toEqual({ totalBytes: 18, perStream: { store: 8, product: 10, user_access: 0 } });
+  });
+
+  test('bad input names the field', async () => {
+    const activities = createS3Activities({ s3: env.s3 });
+    await expect(activities.measurePartitionBytes({ bucket: 'bronze', system: 'radar', streams: 'store' as never, date: '2024-05-06' })).rejects.toThrow(/^measurePartitionBytes: streams must be a list of stream names, got "store"$/);
+    await expect(activities.measurePartitionBytes({ bucket: 'bronze', system: 'radar', streams: ['../etc'], date: '2024-05-06' })).rejects.toThrow(/invalid stream name "..\/etc"/);
+  });
+});
+
 describe('findRecentFiles', () => {
   test('counts data files of the date under every stream of the system, within the window', async () => {
     const date = '2024-06-02';

@@ -53,7 +53,12 @@ test('non-critical tables fail: partial success, WARNING naming them, the sensit
   expect(result.durationMs).toBeGreaterThanOrEqual(30 * MINUTE);
   // Only the synced tables are counted at the source and measured the day before.
   expect(standins.callsOf('countSourceRows').map((c) => c.input.table).sort()).toEqual([...ok].sort());
-  expect(standins.callsOf('listPartition').map((c) => [c.input.stream, c.input.date]).sort()).toEqual(ok.map((t) => [t, '2026-03-01']).sort());
+  // ... in one activity for all of them
+  const volume = standins.callsOf('measurePartitionBytes').map((c) => c.input);
+  expect(volume).toHaveLength(1);
+  expect(volume[0]).toMatchObject({ bucket: 'bronze', system: 'radar', date: '2026-03-01' });
+  expect([...volume[0].streams].sort()).toEqual([...ok].sort());
+  expect(standins.callsOf('listPartition')).toEqual([]);
 
   // The long-run alert (90 min) did not fire; one WARNING for the partial success; no recovery.
   const alerts = standins.alerts();
