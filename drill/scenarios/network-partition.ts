@@ -31,7 +31,7 @@ import { firstAfter, isCriticalAlert, isFailureAlert, isFailedCheck, isPage, typ
 const RECOVERY_IN_MESSAGE = /recovery (recovery-acode-[a-z_]+-\d{4}-\d{2}-\d{2}) started/;
 
 /** The partition mode the drill (and CI) runs unless asked otherwise. */
-export const DEFAULT_PARTITION_MODE: PartitionMode = 'swallow';
+export const DEFAULT_PARTITION_MODE: PartitionMode = 'drop';
 
 const CUT_LABEL: Record<PartitionMode, string> = {
   drop: 'network to the primary cut (drop): connections reset at once',
