@@ -50,16 +50,24 @@ const BY_ERRNO: Record<number, FailureType> = {
   1049: 'schema_change',
 };
 
-/** The failure type of a MySQL client error; 'unknown' when nothing matches. */
-export function classifyMysqlError(error: unknown): FailureType {
+/**
+ * The failure type of a MySQL client error; 'unknown' when nothing matches.
+ * `connecting`: the error ended a connection attempt before the session was
+ * established. A reset then — the TCP connection opened and was reset before
+ * the server said anything — is the network path refusing (a firewall REJECT,
+ * a middlebox), not the server: a server that is down refuses the connect
+ * (ECONNREFUSED), one that dies mid-session resets after its greeting.
+ */
+export function classifyMysqlError(error: unknown, context: { connecting?: boolean } = {}): FailureType {
   if (!error || typeof error !== 'object') return 'unknown';
   const e = error as ErrorLike;
+  if (context.connecting && e.code === 'ECONNRESET') return 'network_partition';
   if (typeof e.code === 'string' && BY_CODE[e.code]) return BY_CODE[e.code];
   if (typeof e.errno === 'number' && BY_ERRNO[e.errno]) return BY_ERRNO[e.errno];
   // Node reports a failed connection to several addresses as an AggregateError: the first known cause decides.
   if (Array.isArray(e.errors)) {
     for (const inner of e.errors) {
-      const type = classifyMysqlError(inner);
+      const type = classifyMysqlError(inner, context);
       if (type !== 'unknown') return type;
     }
   }

@@ -100,7 +100,7 @@ export function createMysqlActivities(deps: MysqlActivitiesDeps): MysqlActivitie
         await conn.query({ sql: 'SELECT 1', timeout: Math.max(1, timeoutMs - (Date.now() - started)) });
         return { ok: true, latencyMs: Date.now() - started } satisfies ConnectivityResult;
       } catch (err) {
-        const failureType = classifyMysqlError(err);
+        const failureType = classifyMysqlError(err, { connecting: conn === undefined });
         return {
           ok: false,
           latencyMs: Date.now() - started,

@@ -1,11 +1,18 @@
 /**
  * network-partition: at the window's opening, as the day's sync starts, the
- * network to the ACODE primary swallows every packet (a TCP proxy that accepts
- * and never answers) for 12 minutes of service time. The sync's source check
- * times out and hands over to recovery (retry_primary_with_delay): it waits
- * 5 min, re-tests (still cut), waits 10 min, re-tests (back) and runs the
- * primary sync; the backup is never used. The health monitor sees two failed
- * checks in between, not the three that would fail over.
+ * network to the ACODE primary is cut for 12 minutes of service time by a TCP
+ * proxy (local/net/partition-proxy.ts) in one of two modes, DEFAULT_PARTITION_MODE
+ * unless `npm run drill -- network-partition --drop|--swallow` says otherwise:
+ *   - `drop`: every connection is reset at once, as behind a firewall REJECT;
+ *     each check fails within milliseconds of wall time.
+ *   - `swallow`: connections are accepted and never answered, as behind a
+ *     firewall DROP; each check waits its real 30-s connect timeout (a socket
+ *     timeout is wall time, and an activity in flight holds the test server's
+ *     clock), so the drill takes a couple of minutes.
+ * Either way the sync's source check fails and hands over to recovery
+ * (retry_primary_with_delay): it waits 5 min, re-tests (still cut), waits
+ * 10 min, re-tests (back) and runs the primary sync; the backup is never used.
+ * The health monitor sees two failed checks in between, not the three that would fail over.
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import { DRILL_FAULTS } from '../../config/objectives';
@@ -13,6 +20,7 @@ import { acodeDailySyncId, healthMonitorId } from '../../workflows/ids';
 import { healthStateQuery } from '../../workflows/messages';
 import type { RecoveryResult } from '../../workflows/recovery';
 import { pollUntil } from '../../test/scenarios/poll-until';
+import type { PartitionMode } from '../../local/net/partition-proxy';
 import type { DrillContext } from '../drill-stack';
 import { monitorChecks, recoverySteps, runTimes } from '../history';
 import { summarize } from '../measures';
@@ -22,7 +30,15 @@ import { firstAfter, isCriticalAlert, isFailureAlert, isFailedCheck, isPage, typ
 
 const RECOVERY_IN_MESSAGE = /recovery (recovery-acode-[a-z_]+-\d{4}-\d{2}-\d{2}) started/;
 
-async function run(ctx: DrillContext): Promise<ScenarioRun> {
+/** The partition mode the drill (and CI) runs unless asked otherwise. */
+export const DEFAULT_PARTITION_MODE: PartitionMode = 'drop';
+
+const CUT_LABEL: Record<PartitionMode, string> = {
+  drop: 'network to the primary cut (drop): connections reset at once',
+  swallow: 'network to the primary cut (swallow): connections accepted, never answered',
+};
+
+async function run(ctx: DrillContext, mode: PartitionMode): Promise<ScenarioRun> {
   const { stack, timeline, date } = ctx;
   const proxy = stack.partitionProxy!;
   const monitorId = healthMonitorId('acode');
@@ -31,8 +47,8 @@ async function run(ctx: DrillContext): Promise<ScenarioRun> {
     await pollUntil('the first health cycle', async () => ((await monitor.query(healthStateQuery)).totalCycles >= 1 ? true : undefined), 60_000);
     const faultAt = await timeline.now();
     const healAt = faultAt + DRILL_FAULTS.partitionForMs;
-    proxy.partition(async () => (await timeline.now()) >= healAt);
-    timeline.add({ at: faultAt, kind: 'fault', label: 'network to the primary cut: connections accepted, never answered' });
+    proxy.partition({ mode, isOver: async () => (await timeline.now()) >= healAt });
+    timeline.add({ at: faultAt, kind: 'fault', label: CUT_LABEL[mode] });
     timeline.add({ at: healAt, kind: 'fault', label: 'network to the primary back' });
 
     const syncId = acodeDailySyncId(date, 'primary');
@@ -78,7 +94,9 @@ async function run(ctx: DrillContext): Promise<ScenarioRun> {
         reconciled: recovery.reconciliation !== undefined,
         monitorFailovers: state.failovers,
         monitorActiveConnection: state.activeConnection,
+        partitionMode: mode,
         swallowedConnections: proxy.swallowed(),
+        droppedConnections: proxy.dropped(),
         rowsLostPerStream: lost.perStream,
         bronze: await partitionStates(stack, 'bronze', ctx.date),
         backup: await partitionStates(stack, 'backup', ctx.date),
@@ -90,9 +108,14 @@ async function run(ctx: DrillContext): Promise<ScenarioRun> {
   }
 }
 
-export const networkPartition: Scenario = {
-  name: 'network-partition',
-  description: 'connections to the ACODE primary swallowed for 12 min as the day\'s sync starts',
-  stack: { partitionProxy: true },
-  run,
+const DESCRIPTION: Record<PartitionMode, string> = {
+  drop: "connections to the ACODE primary reset for 12 min as the day's sync starts",
+  swallow: "connections to the ACODE primary swallowed (30-s timeouts) for 12 min as the day's sync starts",
 };
+
+/** The scenario with the partition in `mode`. */
+export function networkPartitionWith(mode: PartitionMode): Scenario {
+  return { name: 'network-partition', description: DESCRIPTION[mode], stack: { partitionProxy: true }, run: (ctx) => run(ctx, mode) };
+}
+
+export const networkPartition: Scenario = networkPartitionWith(DEFAULT_PARTITION_MODE);

@@ -24,6 +24,14 @@ test.each([
   expect(classifyMysqlError(err(fields))).toBe(expected);
 });
 
+test('a reset while connecting is the network refusing (network_partition); after the session opened, the server gone', () => {
+  expect(classifyMysqlError(err({ code: 'ECONNRESET', syscall: 'read' }), { connecting: true })).toBe('network_partition');
+  expect(classifyMysqlError(err({ code: 'ECONNRESET', syscall: 'connect' }), { connecting: true })).toBe('network_partition');
+  expect(classifyMysqlError(err({ code: 'ECONNRESET' }))).toBe('primary_db_down');
+  expect(classifyMysqlError(err({ code: 'ECONNREFUSED' }), { connecting: true })).toBe('primary_db_down');
+  expect(classifyMysqlError(new AggregateError([err({ code: 'ECONNRESET' })], ''), { connecting: true })).toBe('network_partition');
+});
+
 test('an AggregateError is classified by its first known cause', () => {
   const aggregate = new AggregateError([err({ code: 'ECONNREFUSED' }), err({ code: 'ENETUNREACH' })], '');
   expect(classifyMysqlError(aggregate)).toBe('primary_db_down');
