@@ -2,6 +2,7 @@
  * Config → clients → activities → Worker. Used by the main job, the container
  * (`node dist/worker/main.js --serve`) and anyone running a worker by hand.
  */
+import { MAX_HEARTBEAT_THROTTLE } from './heartbeats';
 import { existsSync } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -88,8 +89,7 @@ export async function createIngestionWorker(
     sinks: ingestionMetricsSinks(metrics),
     // On SIGTERM the worker stops polling and gives running activities this long to finish before cancelling them.
     shutdownGraceTime: '30s',
-    // A sync's checkpoint (its heartbeat details) reaches the server within 5 s, so a retry re-reads little.
-    maxHeartbeatThrottleInterval: '5s',
+    maxHeartbeatThrottleInterval: MAX_HEARTBEAT_THROTTLE,
   });
   return {
     worker,

@@ -10,7 +10,7 @@ import type { ActivityProxies } from './activity-options';
 import type { Timings } from './timings';
 import { failureOf } from './failure-classification';
 import { PATCHES } from './patches';
-import { planTables, syncPlannedTable } from './table-sync';
+import { allOrCancelled, planTables, syncPlannedTable } from './table-sync';
 
 export interface StreamSummary {
   stream: string;
@@ -65,12 +65,10 @@ export async function syncStreamsDirect(
   const sync = proxies.sync(timeoutMs);
   const base = { system: 'acode' as const, role: source, date, bucket: SOURCE_BUCKET[source] };
   const plans = await planTables(proxies.quick, base, streams);
-  return Promise.all(
-    streams.map(async (stream) => {
-      const result = await syncPlannedTable(sync, proxies.quick, { ...base, stream }, plans.get(stream));
-      return { stream, result, durationMs: result.durationMs };
-    }),
-  );
+  return allOrCancelled(streams, async (stream) => {
+    const result = await syncPlannedTable(sync, proxies.quick, { ...base, stream }, plans.get(stream));
+    return { stream, result, durationMs: result.durationMs };
+  });
 }
 
 /** Airbyte engine: trigger the connection of the source's role and wait for its job with a bound. */

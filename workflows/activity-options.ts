@@ -3,7 +3,7 @@
  * timeout and retry policy that kind needs. Timings come from the workflow's
  * input, so proxies are built inside the workflow after the input is parsed.
  */
-import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import { INVALID_INPUT, NON_RETRYABLE_TYPES } from '../config/failures';
 import type { Activities, AirbyteActivities, AlertActivities, ExtractActivities, MysqlActivities, StorageActivities } from '../activities/types';
 import type { Timings } from './timings';
@@ -54,6 +54,8 @@ export function activityProxies(t: Timings): ActivityProxies {
     }),
     quick: proxyActivities<QuickActivities>({
       startToCloseTimeout: 2 * MINUTE,
+      // a cancelled caller waits for what is running (a finishTableSync writing _SUCCESS) to end
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
       retry: { initialInterval: SECOND, backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
     }),
     inspect: proxyActivities<InspectActivities>({
@@ -68,6 +70,8 @@ export function activityProxies(t: Timings): ActivityProxies {
       proxyActivities<ExtractActivities>({
         startToCloseTimeout: timeoutMs,
         heartbeatTimeout: t.syncHeartbeatTimeoutMs,
+        // cancelled, a sync stops at its next heartbeat; the caller waits until it has stopped writing
+        cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
         retry: retry ?? { initialInterval: 10 * SECOND, backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
       }),
     airbyteWait: (timeoutMs, pollMs) =>

@@ -16,4 +16,6 @@ export const PATCHES = {
   catchUpAfterSwitchBack: 'catch-up-after-switch-back',
   /** Radar's previous-day volume is measured by one activity, not one listing per table. */
   volumeInOneActivity: 'volume-in-one-activity',
+  /** Tables and slices synced at once stop together: one failing cancels and awaits the others. */
+  cancelSiblings: 'cancel-siblings',
 } as const;

@@ -6,8 +6,13 @@
  * and completed by `finishTableSync` once every slice landed; every other
  * table is one `syncTableToS3`. Histories from before the plan replay as
  * they ran (patch `distributed-key-slices`).
+ *
+ * Tables and slices synced at once stop together (`allOrCancelled`): when one
+ * fails, the others are cancelled and awaited before the failure is thrown,
+ * so no activity of a failed run is still writing a partition while the
+ * recovery's re-run writes it (patch `cancel-siblings`).
  */
-import { patched } from '@temporalio/workflow';
+import { CancellationScope, patched } from '@temporalio/workflow';
 import type { ExtractActivities, TableSyncInput, TableSyncPlan, TableSyncResult } from '../activities/types';
 import type { QuickActivities } from './activity-options';
 import { PATCHES } from './patches';
@@ -25,11 +30,30 @@ export async function planTables(quick: QuickActivities, base: Omit<TableInput, 
   return new Map(plans.map((p) => [p.stream, p]));
 }
 
+/**
+ * `work` for every item at once. When one fails, the rest are cancelled (their
+ * activities, proxied with WAIT_CANCELLATION_COMPLETED, stop at their next
+ * heartbeat) and awaited, then the first failure is thrown.
+ */
+export async function allOrCancelled<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  if (!patched(PATCHES.cancelSiblings)) return Promise.all(items.map(work));
+  return CancellationScope.cancellable(async () => {
+    const runs = items.map(work);
+    try {
+      return await Promise.all(runs);
+    } catch (err) {
+      CancellationScope.current().cancel();
+      await Promise.allSettled(runs);
+      throw err;
+    }
+  });
+}
+
 /** One table: its slices' activities at once, then the finish; or one activity for the whole table. */
 export async function syncPlannedTable(sync: ExtractActivities, quick: QuickActivities, input: TableInput, plan?: TableSyncPlan): Promise<TableSyncResult> {
   if (!plan?.bound || plan.slices.length === 0) return sync.syncTableToS3(input);
   const bound = plan.bound;
   const count = plan.slices.length;
-  const slices = await Promise.all(plan.slices.map((slice) => sync.syncTableToS3({ ...input, slice: { bound, slice, count } })));
+  const slices = await allOrCancelled(plan.slices, (slice) => sync.syncTableToS3({ ...input, slice: { bound, slice, count } }));
   return quick.finishTableSync({ ...input, bound, slices });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { MAX_HEARTBEAT_THROTTLE } from '../../worker/heartbeats';
 import path from 'node:path';
 import type { Client, WorkflowHandleWithFirstExecutionRunId, WorkflowStartOptions } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -112,6 +113,7 @@ export async function createTemporalEnv(options: TemporalEnvOptions): Promise<Te
     workflowBundle,
     activities: options.activities ?? {},
     shutdownGraceTime: '1s',
+    maxHeartbeatThrottleInterval: MAX_HEARTBEAT_THROTTLE,
     ...options.worker,
   });
   const running = worker.run();

@@ -18,6 +18,8 @@ export const WORKFLOW_ID_SUFFIX = '.workflow-id';
 /** The cases that must be there, with the workflow type of each. */
 export const REQUIRED_FIXTURES: Record<string, string> = {
   'acode-daily-sync-success': 'acodeDailySync',
+  /** One stream failed for good: the sibling cancelled and awaited before the run failed (patch cancel-siblings). */
+  'acode-daily-sync-sibling-cancelled': 'acodeDailySync',
   'radar-daily-sync-partial': 'radarDailySync',
   'radar-daily-sync-critical-abort': 'radarDailySync',
   'recovery-retry-primary-recovered': 'recovery',
