@@ -120,6 +120,17 @@ export interface ExtractActivities {
   planTableSync(input: Omit<TableSyncInput, 'stream' | 'slice'> & { streams: string[] }): Promise<TableSyncPlan[]>;
   /** Completes a partition whose slices all landed: other objects removed, `_SUCCESS` written; the slices' totals. */
   finishTableSync(input: Omit<TableSyncInput, 'slice'> & { bound: KeyBound; slices: TableSyncResult[] }): Promise<TableSyncResult>;
+  /**
+   * Small tables one after another in one activity, each as syncTableToS3 would:
+   * a table's failure is its answer (the others go on); a retried attempt keeps the tables done.
+   */
+  syncTablesToS3(input: Omit<TableSyncInput, 'stream' | 'slice'> & { streams: string[] }): Promise<TableInBatch[]>;
+}
+/** One table of a syncTablesToS3 batch: its result, or its failure (one line, the contract's type). */
+export interface TableInBatch {
+  stream: string;
+  result?: TableSyncResult;
+  failure?: { type: string; message: string; nonRetryable: boolean };
 }
 
 // ---------- s3 ----------

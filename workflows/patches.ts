@@ -18,4 +18,6 @@ export const PATCHES = {
   volumeInOneActivity: 'volume-in-one-activity',
   /** Tables and slices synced at once stop together: one failing cancels and awaits the others. */
   cancelSiblings: 'cancel-siblings',
+  /** Radar's small tables are synced in batches, one syncTablesToS3 activity each. */
+  radarTableBatches: 'radar-table-batches',
 } as const;

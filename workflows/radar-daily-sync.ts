@@ -20,7 +20,8 @@ import { radarDailySyncId, runsUnderOwnId } from './ids';
 import { invalidInput, parseRadarDailySyncInput, type RadarDailySyncInput } from './inputs';
 import { volumeChange, volumeChangeExceeded } from './policy';
 import { handOverToRecovery } from './recovery-handoff';
-import { measureVolume, syncRadarTablesAirbyte, syncRadarTablesDirect, type RadarTableOutcome } from './radar-sync-steps';
+import { measureVolume, syncRadarTablesAirbyte, type RadarTableOutcome } from './radar-sync-steps';
+import { syncRadarTablesDirect } from './radar-direct';
 import { runAsTheDaysSync } from './one-run-per-day';
 
 export interface RadarDailySyncResult {

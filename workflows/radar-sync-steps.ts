@@ -1,6 +1,6 @@
 /**
- * The steps of a Radar sync: sync each table (direct engine, bounded
- * parallelism, 2 retries 15 min apart) or run the connection's Airbyte job
+ * The steps of a Radar sync: sync each table (direct engine, radar-direct.ts:
+ * bounded parallelism, 2 retries 15 min apart) or run the connection's Airbyte job
  * (bounded wait, 2 retries 15 min apart), then check each table's partition
  * (complete, and in the declared lake schema; the direct engine checks each
  * file before it uploads it).
@@ -37,7 +37,7 @@ export function isSensitiveTable(table: string): boolean {
   return (SENSITIVE_TABLES as readonly string[]).includes(table);
 }
 
-function describeError(table: string, err: unknown): string {
+export function describeError(table: string, err: unknown): string {
   return isSensitiveTable(table) ? 'details withheld: sensitive table' : failureMessageOf(err);
 }
 
@@ -53,42 +53,8 @@ export async function forEachBounded<T>(items: readonly T[], limit: number, stop
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
-function emptyOutcome(table: string, status: RadarTableOutcome['status']): RadarTableOutcome {
+export function emptyOutcome(table: string, status: RadarTableOutcome['status']): RadarTableOutcome {
   return { table, critical: isCriticalTable(table), status, rows: 0, files: 0, bytes: 0, durationMs: 0 };
-}
-
-/** Direct engine, table by table. Critical tables go first so a critical failure stops the run early. */
-export async function syncRadarTablesDirect(proxies: ActivityProxies, tables: string[], date: string, t: Timings): Promise<RadarTableOutcome[]> {
-  const ordered = [...tables.filter(isCriticalTable), ...tables.filter((x) => !isCriticalTable(x))];
-  const sync = proxies.sync(t.radarJobTimeoutMs, {
-    initialInterval: Math.max(1, t.radarRetryDelayMs),
-    backoffCoefficient: 1,
-    maximumAttempts: 1 + t.radarRetries,
-    nonRetryableErrorTypes: NON_RETRYABLE_TYPES,
-  });
-  const outcomes = new Map<string, RadarTableOutcome>();
-  let criticalFailed = false;
-  const base = { system: 'radar' as const, role: 'primary' as const, date, bucket: 'bronze' as const };
-  const plans = await planTables(proxies.quick, base, ordered);
-  await forEachBounded(ordered, t.radarParallelism, () => criticalFailed, async (table) => {
-    const outcome = emptyOutcome(table, 'synced');
-    try {
-      const result = await syncPlannedTable(sync, proxies.quick, { ...base, stream: table }, plans.get(table));
-      // Read against a consistent bound, the rows read are the rows landed; else the live table is counted.
-      if (!(result.bound && patched(PATCHES.consistentBound))) {
-        const sourceRows = await proxies.quick.countSourceRows({ system: 'radar', role: 'primary', table });
-        if (result.rows !== sourceRows) {
-          throw failureOf('data_corruption', `table ${table}: ${result.rows} rows written, the source has ${sourceRows}`);
-        }
-      }
-      Object.assign(outcome, { rows: result.rows, files: result.files, bytes: result.bytes, durationMs: result.durationMs });
-    } catch (err) {
-      Object.assign(outcome, { status: 'failed', failureType: failureTypeOf(err), error: describeError(table, err) });
-      if (outcome.critical) criticalFailed = true;
-    }
-    outcomes.set(table, outcome);
-  });
-  return ordered.map((table) => outcomes.get(table) ?? emptyOutcome(table, 'skipped'));
 }
 
 /** Airbyte engine: one job for the connection, retried; then every table's partition is checked. */

@@ -36,8 +36,10 @@ export interface Timings {
   radarRetries: number;
   /** Wait between Radar retries (seed 002: 15 min). */
   radarRetryDelayMs: number;
-  /** Radar tables synced at once by the direct engine. */
+  /** Radar tables (or batches of small tables) synced at once by the direct engine. */
   radarParallelism: number;
+  /** Small Radar tables synced one after another by one activity (the direct engine). */
+  radarTablesPerBatch: number;
   /** A run longer than this raises an alert (seed 002: 90 min). */
   longRunAlertMs: number;
   /** A data-volume change beyond this ratio against the previous day raises an alert (seed 002: 20 %). */
@@ -78,6 +80,7 @@ export const DEFAULT_TIMINGS: Readonly<Timings> = Object.freeze({
   radarRetries: 2,
   radarRetryDelayMs: 15 * MINUTE,
   radarParallelism: 4,
+  radarTablesPerBatch: 8,
   longRunAlertMs: 90 * MINUTE,
   volumeChangeRatio: 0.2,
   healthCheckIntervalMs: 5 * MINUTE,
@@ -120,6 +123,7 @@ export const TIMING_RULES: Readonly<Record<keyof Timings, Rule>> = Object.freeze
   radarRetries: count(0, 10),
   radarRetryDelayMs: duration(),
   radarParallelism: count(1, 32),
+  radarTablesPerBatch: count(1, 100),
   longRunAlertMs: duration(),
   volumeChangeRatio: { kind: 'ratio', max: 100 },
   healthCheckIntervalMs: duration(MIN_INTERVAL_MS),

@@ -4,7 +4,8 @@
  * range checkpoint and `{ rows, files, total }` progress, a retried attempt
  * resuming from its heartbeat details, and the activity's cancellation
  * stopping the sync; `planTableSync` and `finishTableSync` for tables read
- * by several activities (extract-plan.ts).
+ * by several activities (extract-plan.ts); `syncTablesToS3` for a batch of
+ * small tables in one activity (table-batch.ts).
  *
  * The worker's syncs share one DuckDB database (a connection per file), so a
  * sync of a small table pays no database start-up.
@@ -19,6 +20,7 @@ import type { ExtractActivities } from '../types';
 import { syncTable, type TableSyncOptions } from './extract-engine';
 import { finishTableSync, planTableSync, type PlanOptions } from './extract-plan';
 import { workerDuckDB } from './worker-duckdb';
+import { syncTableBatch } from './table-batch';
 
 export interface ExtractDeps {
   sources: MysqlSources;
@@ -37,6 +39,18 @@ export function createExtractActivities(deps: ExtractDeps): ExtractActivities {
   return {
     planTableSync: (input) => planTableSync(syncDeps, input, deps.options),
     finishTableSync: (input) => finishTableSync(syncDeps, input),
+    async syncTablesToS3(input) {
+      const context = currentContext();
+      const shared = deps.options?.duckdb ?? (await duckdb?.());
+      return syncTableBatch(input, (table, done) =>
+        syncTable(syncDeps, table, {
+          ...deps.options,
+          duckdb: shared,
+          signal: context?.cancellationSignal,
+          onProgress: context ? (progress) => context.heartbeat({ batch: done, progress }) : undefined,
+        }),
+      );
+    },
     async syncTableToS3(input) {
       const context = currentContext();
       // Every heartbeat carries the latest checkpoint (at first an earlier attempt's), never less.

@@ -31,7 +31,8 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ACODE_STREAMS, BUCKETS, RADAR_CRITICAL_TABLES, partitionFileName, partitionPrefix, quarantinePrefix } from '../../config/pipelines';
-import type { Activities, Alert } from '../../activities/types';
+import type { Activities, Alert, TableSyncResult } from '../../activities/types';
+import { syncTableBatch } from '../../activities/engine/table-batch';
 
 export type ActivityName = keyof Activities;
 type InputOf<K extends ActivityName> = Parameters<Activities[K]>[0];
@@ -52,6 +53,8 @@ export interface StandinCall {
   done: boolean;
   /** The failure's type (or message) when the call threw. */
   error?: string;
+  /** A table synced inside a syncTablesToS3 batch (recorded as a syncTableToS3 call of its own). */
+  inBatch?: boolean;
 }
 
 export type Override<K extends ActivityName> = (input: InputOf<K>, call: StandinCall) => OutputOf<K> | Promise<OutputOf<K>>;
@@ -112,6 +115,9 @@ export const healthy: Activities = {
   },
   async listSourceTables({ system }) {
     return system === 'acode' ? [...ACODE_STREAM_NAMES] : [...STANDIN_RADAR_TABLES];
+  },
+  async syncTablesToS3(input) {
+    return syncTableBatch(input, (table) => healthy.syncTableToS3(table));
   },
   async syncTableToS3({ system, stream, date, bucket }) {
     return {
@@ -204,29 +210,32 @@ export function standinActivities(options: { overrides?: Overrides } = {}): Stan
   const allHolds: PendingHold[] = [];
 
   const activities = {} as Record<ActivityName, (input: unknown) => Promise<unknown>>;
-  for (const name of ACTIVITY_NAMES) {
-    activities[name] = async (input: unknown) => {
-      const caller = callingWorkflow();
-      const nth = calls.filter((c) => c.name === name && c.workflowId === caller.workflowId).length + 1;
-      const call: StandinCall = { seq: calls.length + 1, name, input, ...caller, nth, done: false };
-      calls.push(call);
-      const i = holds.findIndex((h) => h.name === name && (!h.match || h.match(input, call)));
-      if (i >= 0) {
-        const [hold] = holds.splice(i, 1);
-        hold.reach(call);
-        await hold.released;
-      }
-      try {
-        const run = (overrides[name] ?? healthy[name]) as (input: unknown, call: StandinCall) => unknown;
-        return await run(input, call);
-      } catch (err) {
-        call.error = err instanceof ApplicationFailure && err.type ? err.type : err instanceof Error ? err.message : String(err);
-        throw err;
-      } finally {
-        call.done = true;
-      }
-    };
-  }
+  const invoke = async (name: ActivityName, input: unknown, inBatch = false): Promise<unknown> => {
+    const caller = callingWorkflow();
+    const nth = calls.filter((c) => c.name === name && c.workflowId === caller.workflowId).length + 1;
+    const call: StandinCall = { seq: calls.length + 1, name, input, ...caller, nth, done: false, ...(inBatch ? { inBatch } : {}) };
+    calls.push(call);
+    const i = holds.findIndex((h) => h.name === name && (!h.match || h.match(input, call)));
+    if (i >= 0) {
+      const [hold] = holds.splice(i, 1);
+      hold.reach(call);
+      await hold.released;
+    }
+    try {
+      const run = (overrides[name] ?? composed[name] ?? healthy[name]) as (input: unknown, call: StandinCall) => unknown;
+      return await run(input, call);
+    } catch (err) {
+      call.error = err instanceof ApplicationFailure && err.type ? err.type : err instanceof Error ? err.message : String(err);
+      throw err;
+    } finally {
+      call.done = true;
+    }
+  };
+  // a batch syncs each table as the syncTableToS3 stand-in does (its override and holds included), each recorded as a call
+  const composed: Overrides = {
+    syncTablesToS3: (input) => syncTableBatch(input, (table) => invoke('syncTableToS3', table, true) as Promise<TableSyncResult>),
+  };
+  for (const name of ACTIVITY_NAMES) activities[name] = (input: unknown) => invoke(name, input);
 
   return {
     activities: activities as unknown as Activities,

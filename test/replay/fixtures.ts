@@ -21,6 +21,8 @@ export const REQUIRED_FIXTURES: Record<string, string> = {
   /** One stream failed for good: the sibling cancelled and awaited before the run failed (patch cancel-siblings). */
   'acode-daily-sync-sibling-cancelled': 'acodeDailySync',
   'radar-daily-sync-partial': 'radarDailySync',
+  /** Small tables in batches, the failed ones retried on their own (patch radar-table-batches). */
+  'radar-daily-sync-batched-partial': 'radarDailySync',
   'radar-daily-sync-critical-abort': 'radarDailySync',
   'recovery-retry-primary-recovered': 'recovery',
   'recovery-retry-primary-escalated-to-backup': 'recovery',

@@ -6,6 +6,7 @@
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { RADAR_CRITICAL_TABLES } from '../../../config/pipelines';
 import { radarDailySyncId, recoveryId } from '../../../workflows/ids';
 import type { RadarDailySyncResult } from '../../../workflows/radar-daily-sync';
 import type { RecoveryResult } from '../../../workflows/recovery';
@@ -45,10 +46,16 @@ test('non-critical tables fail: partial success, WARNING naming them, the sensit
   expect(outcome('login')).toMatchObject({ status: 'failed', critical: false, error: 'details withheld: sensitive table' });
   expect(outcome('store')).toMatchObject({ status: 'synced', critical: true, rows: STANDIN_ROWS });
 
-  // Two retries each, 15 min apart: the run took at least the two waits.
+  // Tried in their batch, then retried twice on their own, 15 min apart: the run took at least the two waits.
   for (const table of ['login', 'vouchers']) {
-    expect(standins.callsOf('syncTableToS3', (c) => c.input.stream === table).map((c) => c.attempt)).toEqual([1, 2, 3]);
+    expect(standins.callsOf('syncTableToS3', (c) => c.input.stream === table).map((c) => [c.inBatch ?? false, c.attempt])).toEqual([
+      [true, 1],
+      [false, 1],
+      [false, 2],
+    ]);
   }
+  // the seven small tables in one batch
+  expect(standins.callsOf('syncTablesToS3').map((c) => c.input.streams)).toEqual([[...RADAR_CRITICAL_TABLES], ['store_metrics', 'login', 'vouchers']]);
   expect(standins.callsOf('syncTableToS3', (c) => c.input.stream === 'store')).toHaveLength(1);
   expect(result.durationMs).toBeGreaterThanOrEqual(30 * MINUTE);
   // Only the synced tables are counted at the source and measured the day before.
@@ -72,6 +79,7 @@ test('non-critical tables fail: partial success, WARNING naming them, the sensit
   expect(JSON.stringify(alerts)).not.toContain('$2b$10$abc');
   expect(await childStarts(handle)).toEqual([]);
   await captureHistory(handle, 'radar-daily-sync-partial');
+  await captureHistory(handle, 'radar-daily-sync-batched-partial');
 });
 
 test('the critical table store fails: the run aborts (remaining tables skipped), CRITICAL alert, recovery handed over and recovers by retrying the primary', async () => {
@@ -92,13 +100,14 @@ test('the critical table store fails: the run aborts (remaining tables skipped),
   const cause = (failed as WorkflowFailedError).cause as ApplicationFailure;
   expect(cause.type).toBe('connection_timeout');
   // The message names store, the one that failed, with its error; the tables never started after it are named as not tried.
-  expect(cause.message).toMatch(/^Radar 2026-03-03 sync failed: critical table store failed: store: read timed out after 30 s; not tried: product, /);
+  expect(cause.message).toMatch(/^Radar 2026-03-03 sync failed: critical table store failed: store: read timed out after 30 s; not tried: store_metrics, login, vouchers; /);
   expect(cause.message).toMatch(new RegExp(`; recovery ${recovery} started$`));
-  // One lane, critical tables first: nothing after store was started.
-  expect(standins.callsOf('syncTableToS3', (c) => c.workflowId === id).map((c) => [c.input.stream, c.attempt])).toEqual([
+  // One lane, the critical tables first, in a batch of their own: the four tried, store retried twice on its own, nothing else started.
+  const daily = standins.callsOf('syncTableToS3', (c) => c.workflowId === id);
+  expect(daily.filter((c) => c.inBatch).map((c) => c.input.stream)).toEqual([...RADAR_CRITICAL_TABLES]);
+  expect(daily.filter((c) => !c.inBatch).map((c) => [c.input.stream, c.attempt])).toEqual([
     ['store', 1],
     ['store', 2],
-    ['store', 3],
   ]);
   expect(standins.alerts((c) => c.workflowId === id)).toEqual([
     expect.objectContaining({ severity: 'CRITICAL', title: `Radar ${date} sync aborted: connection_timeout`, dedupKey: id }),

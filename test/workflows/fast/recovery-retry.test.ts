@@ -112,9 +112,9 @@ test('storage_unavailable: S3 asked every minute, the day re-run on the primary 
   const [waiting, tested] = result.steps.filter((s) => s.step === 'waiting' || s.step === 'storage_tested');
   expect(waiting.detail).toBe("for the lake's storage, asked every 60 s");
   expect(tested.detail).toBe('attempt 1: answered at check 8 in 3 ms');
-  // eight one-minute waits, plus the checks' own (real) time
+  // eight one-minute waits, plus the checks' own (real) time, less than a ninth wait
   expect(msBetween(waiting.at, tested.at)).toBeGreaterThanOrEqual(8 * MINUTE);
-  expect(msBetween(waiting.at, tested.at)).toBeLessThan(8 * MINUTE + 30_000);
+  expect(msBetween(waiting.at, tested.at)).toBeLessThan(9 * MINUTE);
   expect(standins.callsOf('checkLakeStorage', (c) => c.workflowId === id).map((c) => c.input)).toEqual(Array(8).fill({ bucket: 'bronze', timeoutMs: 30_000 }));
   expect(standins.callsOf('checkSourceConnectivity', (c) => c.workflowId === id)).toEqual([]);
   expect(await childStarts(handle)).toEqual([{ workflowType: 'acodeDailySync', workflowId: `${id}-primary-sync-1`, parentClosePolicy: 'TERMINATE' }]);
@@ -130,7 +130,8 @@ test('storage_unavailable: S3 never answers within the backoff total (35 min + j
 
   expect(result).toMatchObject({ strategy: 'retry_primary_with_delay', finalStrategy: 'use_backup_immediately' });
   const checks = standins.callsOf('checkLakeStorage', (c) => c.workflowId === id).length;
-  expect(checks).toBeGreaterThanOrEqual(35);
+  // one a minute over 35 min and the jitter, fewer when a check itself takes long (service time runs during it)
+  expect(checks).toBeGreaterThanOrEqual(30);
   expect(checks).toBeLessThanOrEqual(38);
   const tested = result.steps.find((s) => s.step === 'storage_tested');
   expect(tested?.detail).toBe(`no answer in ${checks} checks: ${S3_DOWN.error}`);
