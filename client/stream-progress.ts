@@ -11,7 +11,9 @@
  *     failed, timed out or cancelled (after its retries) is failed.
  * A table too big for one activity is read by one `syncTableToS3` per key
  * slice (input `slice`) and completed by `finishTableSync`
- * (workflows/table-sync.ts): its stream sums the slices (combineCalls). A
+ * (workflows/table-sync.ts): its stream sums the slices (combineCalls). Small
+ * tables synced together by one `syncTablesToS3` are each a stream of their
+ * own (client/batch-progress.ts). A
  * stream scheduled again after it closed (a rerun of the day in a child) is
  * shown by its latest calls. Rates and time left: client/progress-format.ts.
  */
@@ -22,10 +24,13 @@ import type { temporal } from '@temporalio/proto';
 import type { KeyBound, KeySlice } from '../activities/types';
 import { sliceSpan } from '../activities/engine/extract-ranges';
 import type { StreamProgress } from './progress-format';
+import { heartbeatProgress } from './heartbeat-progress';
+import { BATCH_ACTIVITY, batchCompleted, batchEnded, batchPending, batchScheduled, type BatchInput, type RecordTable } from './batch-progress';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Payloads = temporal.api.common.v1.IPayloads | null | undefined;
 
+export { heartbeatProgress } from './heartbeat-progress';
 export const SYNC_ACTIVITY = 'syncTableToS3';
 /** Completes a table read in key slices (workflows/table-sync.ts). */
 export const FINISH_ACTIVITY = 'finishTableSync';
@@ -102,6 +107,7 @@ interface SyncInput {
 
 /** Which part of its stream a call is: the whole table, slice N, or the finish. */
 type PartOf = { kind: 'whole' } | { kind: 'slice'; index: number; span?: number } | { kind: 'finish' };
+const WHOLE: PartOf = { kind: 'whole' };
 
 function partOf(activityType: string, input: SyncInput): PartOf {
   if (activityType === FINISH_ACTIVITY) return { kind: 'finish' };
@@ -114,35 +120,6 @@ function partOf(activityType: string, input: SyncInput): PartOf {
     span = undefined;
   }
   return { kind: 'slice', index: Number(slice.index ?? 0), span };
-}
-
-/**
- * Rows/files/total of a heartbeat's details, whatever of them is there: the
- * progress (`{ rows, files, total? }`), else the checkpoint alone (a heartbeat
- * after a file, or an earlier attempt's), its total the key span of its slices.
- */
-export function heartbeatProgress(details: unknown): { rows: number; files: number; total?: number } {
-  const d = (details ?? {}) as {
-    progress?: { rows?: unknown; files?: unknown; total?: unknown };
-    rows?: unknown;
-    files?: unknown;
-    bound?: KeyBound;
-    slices?: KeySlice[];
-  };
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  const rows = num(d.progress?.rows) ?? num(d.rows) ?? 0;
-  const files = num(d.progress?.files) ?? num(d.files) ?? 0;
-  const total = num(d.progress?.total) ?? checkpointSpan(d.bound, d.slices);
-  return total === undefined ? { rows, files } : { rows, files, total };
-}
-
-function checkpointSpan(bound: KeyBound | undefined, slices: KeySlice[] | undefined): number | undefined {
-  if (!bound || !Array.isArray(slices) || slices.length === 0) return undefined;
-  try {
-    return slices.reduce((n, s) => n + sliceSpan(s, bound), 0);
-  } catch {
-    return undefined;
-  }
 }
 
 function oneLine(text: string | null | undefined): string | undefined {
@@ -205,9 +182,26 @@ class Reader {
     const byActivityId = new Map<string, { input: SyncInput; part: PartOf }>();
     const children = new Map<string, { workflowId: string; runId?: string }>();
     const finished = new Set<string>();
+    const batches = new Map<string, { input: BatchInput; activityId: string }>();
+    const recordTable: RecordTable = (input, progress, scheduledNow) => this.record(input, WHOLE, progress, scheduledNow);
+    const tableDone = (input: BatchInput) => (stream: string) => this.current({ ...input, stream }, WHOLE)?.state === 'done';
     for (const e of events) {
       const sched = e.activityTaskScheduledEventAttributes;
       const type = sched?.activityType?.name ?? '';
+      if (sched && type === BATCH_ACTIVITY) {
+        const input = ((await this.decode(sched.input)) ?? {}) as BatchInput;
+        batches.set(String(e.eventId ?? ''), { input, activityId: sched.activityId ?? '' });
+        batchScheduled(input, recordTable);
+        continue;
+      }
+      const batchEvent = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes;
+      const batch = batchEvent ? batches.get(String(batchEvent.scheduledEventId)) : undefined;
+      if (batch) {
+        finished.add(batch.activityId);
+        if (e.activityTaskCompletedEventAttributes) batchCompleted(batch.input, await this.decode(e.activityTaskCompletedEventAttributes.result), recordTable);
+        else batchEnded(batch.input, failureMessage('failure' in batchEvent! ? batchEvent.failure : undefined) ?? (e.activityTaskCanceledEventAttributes ? 'cancelled' : 'timed out'), tableDone(batch.input), recordTable);
+        continue;
+      }
       if (sched && STREAM_ACTIVITIES.has(type)) {
         const input = ((await this.decode(sched.input)) ?? {}) as SyncInput;
         const call = { input, part: partOf(type, input), activityId: sched.activityId ?? '' };
@@ -244,7 +238,14 @@ class Reader {
       const child = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
       if (child?.workflowId) children.set(`${child.workflowId}/${child.runId ?? ''}`, { workflowId: child.workflowId, runId: child.runId ?? undefined });
     }
+    const pendingBatches = new Map([...batches.values()].map((b) => [b.activityId, b.input]));
     for (const a of description.raw.pendingActivities ?? []) {
+      const batchInput = pendingBatches.get(a.activityId ?? '');
+      if (batchInput && !finished.has(a.activityId ?? '')) {
+        const details = await this.decode(a.heartbeatDetails);
+        batchPending(batchInput, details, { running: Number(a.state) === 2, attempt: a.attempt ?? 1, progress: heartbeatProgress(details) }, recordTable);
+        continue;
+      }
       const call = byActivityId.get(a.activityId ?? '');
       if (!call || finished.has(a.activityId ?? '')) continue;
       const p = heartbeatProgress(await this.decode(a.heartbeatDetails));

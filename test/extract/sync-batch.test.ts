@@ -61,7 +61,7 @@ test('a retried attempt keeps the tables its heartbeat details name as done and 
   const env = new MockActivityEnvironment({ heartbeatDetails: { batch: done } }, { logger: new DefaultLogger('ERROR') });
   const heartbeats: unknown[] = [];
   env.on('heartbeat', (d: unknown) => heartbeats.push(d));
-  const items = await env.run(activities().syncTablesToS3, { ...base, date, streams: ['store', 'product'] });
+  const items = (await env.run(activities().syncTablesToS3, { ...base, date, streams: ['store', 'product'] })) as TableInBatch[];
   expect(items[0]).toEqual(done[0]);
   expect(items[1].result?.stream).toBe('product');
   // store was not read again: no partition of it for this date
