@@ -54,8 +54,9 @@ test('non-critical tables fail: partial success, WARNING naming them, the sensit
       [false, 2],
     ]);
   }
-  // the seven small tables in one batch
-  expect(standins.callsOf('syncTablesToS3').map((c) => c.input.streams)).toEqual([[...RADAR_CRITICAL_TABLES], ['store_metrics', 'login', 'vouchers']]);
+  // the seven small tables in two batches, the critical ones apart (both run at once: their order is the worker's)
+  const batches = standins.callsOf('syncTablesToS3').map((c) => c.input.streams as string[]);
+  expect([...batches].sort((a, b) => a[0].localeCompare(b[0]))).toEqual([[...RADAR_CRITICAL_TABLES], ['store_metrics', 'login', 'vouchers']]);
   expect(standins.callsOf('syncTableToS3', (c) => c.input.stream === 'store')).toHaveLength(1);
   expect(result.durationMs).toBeGreaterThanOrEqual(30 * MINUTE);
   // Only the synced tables are counted at the source and measured the day before.
