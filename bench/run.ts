@@ -1,11 +1,13 @@
 /**
  * Benchmark of the direct sync engine against a peer pipeline on the same
  * ACODE fiscal table, in one run on this machine:
- *   ours: syncTable (mysql2 stream → DuckDB Parquet SNAPPY → S3 upload)
+ *   ours: syncTable (mysql2 stream → DuckDB Parquet SNAPPY → S3 upload), in a
+ *         process of its own as a worker runs it (bench/sync-process.ts)
  *   peer: `mariadb --quick --batch` dump to a file → DuckDB COPY … (FORMAT
  *         PARQUET, COMPRESSION SNAPPY) with the same Airbyte columns → upload
- *   limit: `mariadb --quick --batch` reading the table to /dev/null, the
- *         source's own extraction limit; ours is reported as a ratio of it
+ *   limit: `mariadb --quick --batch` reading the table to /dev/null (the
+ *         client writes to it directly, as `> /dev/null` does), the source's
+ *         own extraction limit; ours is reported as a ratio of it
  *   writers: DuckDB and parquetjs-lite on the same sample of rows
  *   reconcile: reconcilePartition over the bronze and backup partitions
  *
@@ -23,7 +25,7 @@
  * package mariadb-server (`apt-get install -y mariadb-server`), as .ci/run does.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -37,6 +39,7 @@ import { rowsServedSinceLast } from '../local/mariadb/table-statistics';
 import { loadAcodeSample } from '../local/sampledata/load-sample-data';
 import { startLocalS3 } from '../local/s3/server';
 import { measurePeakRss } from './peak-rss';
+import type { SyncProcessJob, SyncProcessResult } from './sync-process';
 
 function argValue(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -56,19 +59,49 @@ const duckdbMemoryLimit = memoryArg >= 0 ? process.argv[memoryArg + 1] : undefin
 const log = (line: string) => console.log(line);
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 
+/** `mariadb --quick --batch … > file`: the client writes to the file itself, as a shell redirect has it, not through this process. */
 async function dumpWithMariadbClient(endpoint: { host: string; port: number; user: string; database: string }, password: string, file: string): Promise<void> {
-  const child = spawn(
-    'mariadb',
-    ['--quick', '--batch', '--skip-column-names', `--host=${endpoint.host}`, `--port=${endpoint.port}`, `--user=${endpoint.user}`, endpoint.database, '-e', `SELECT * FROM ${ACODE_FISCAL_TABLE}`],
-    { env: { ...process.env, MYSQL_PWD: password }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const out = createWriteStream(file);
-  child.stdout.pipe(out);
+  const out = await fs.open(file, 'w');
+  try {
+    const child = spawn(
+      'mariadb',
+      ['--quick', '--batch', '--skip-column-names', `--host=${endpoint.host}`, `--port=${endpoint.port}`, `--user=${endpoint.user}`, endpoint.database, '-e', `SELECT * FROM ${ACODE_FISCAL_TABLE}`],
+      { env: { ...process.env, MYSQL_PWD: password }, stdio: ['ignore', out.fd, 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += String(d)));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    if (code !== 0) throw new Error(`mariadb dump failed (exit ${code}): ${stderr.split('\n')[0]}`);
+  } finally {
+    await out.close();
+  }
+}
+
+/** One sync of ours in a process of its own (bench/sync-process.ts), as a worker runs it: its time and its own peak RSS. */
+async function syncInOwnProcess(job: SyncProcessJob, jobFile: string): Promise<SyncProcessResult> {
+  await fs.writeFile(jobFile, JSON.stringify(job), { mode: 0o600 });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'sync-process.ts'), jobFile], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let stdout = '';
   let stderr = '';
+  child.stdout.on('data', (d) => (stdout += String(d)));
   child.stderr.on('data', (d) => (stderr += String(d)));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  await new Promise<void>((resolve) => (out.writableFinished ? resolve() : out.on('finish', () => resolve())));
-  if (code !== 0) throw new Error(`mariadb dump failed (exit ${code}): ${stderr.split('\n')[0]}`);
+  const stopGroup = () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', stopGroup);
+  try {
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const line = stdout.trim().split('\n').pop() ?? '';
+    if (code !== 0 || !line.startsWith('{')) throw new Error(`sync in its own process failed (exit ${code}): ${stderr.trim().split('\n').pop()}`);
+    return JSON.parse(line) as SyncProcessResult;
+  } finally {
+    process.off('exit', stopGroup);
+    stopGroup();
+  }
 }
 
 async function main(): Promise<void> {
@@ -94,11 +127,10 @@ async function main(): Promise<void> {
     // rows the source served to one sync of ours (MariaDB's user statistics): the extraction reads each row once
     const rowsServed = () => rowsServedSinceLast(pair.primary, ACODE_FISCAL_TABLE);
     let servedRatio = 0;
+    const job: SyncProcessJob = { endpoints: pair.endpoints, env: pair.credentialsEnv(), s3Endpoint: s3.endpoint, date, rangeConnections, duckdbMemoryLimit, tempDir: work };
     const runOurs = async () => {
       await rowsServed();
-      const run = await measurePeakRss(() =>
-        syncTable(deps, { system: 'acode', role: 'primary', stream: ACODE_FISCAL_TABLE, date, bucket: 'bronze' }, { tempDir: work, duckdbMemoryLimit, rangeConnections }),
-      );
+      const run = await syncInOwnProcess(job, path.join(work, 'sync-job.json'));
       servedRatio = Math.max(servedRatio, (await rowsServed()) / rows);
       return run;
     };
@@ -140,7 +172,7 @@ async function main(): Promise<void> {
           limitMs = Math.min(limitMs, ms);
         } else if (who === 'ours') {
           const run = await runOurs();
-          log(`round ${round} ours:  ${seconds(run.ms)} s, ${Math.round(rows / (run.ms / 1000))} rows/s, ${run.value.files} files, ${run.value.slices ?? 1} slices, peak RSS ${run.peakRssMB} MB`);
+          log(`round ${round} ours:  ${seconds(run.ms)} s, ${Math.round(rows / (run.ms / 1000))} rows/s, ${run.files} files, ${run.slices} slices, peak RSS ${run.peakRssMB} MB`);
           if (!ours || run.ms < ours.ms) ours = { ...run, peakRssMB: Math.max(run.peakRssMB, ours?.peakRssMB ?? 0) };
           else ours.peakRssMB = Math.max(ours.peakRssMB, run.peakRssMB);
         } else {
@@ -152,8 +184,8 @@ async function main(): Promise<void> {
     }
     if (!ours || !peer) throw new Error('bench: --rounds must be at least 1');
     const oursRowsPerSec = rows / (ours.ms / 1000);
-    const oursBytesPerRow = ours.value.bytes / rows;
-    log(`ours:  ${seconds(ours.ms)} s, ${Math.round(oursRowsPerSec)} rows/s, ${((ours.value.bytes / 1e6) / (ours.ms / 60000)).toFixed(0)} MB/min, ${oursBytesPerRow.toFixed(1)} bytes/row, ${ours.value.files} files, peak RSS ${ours.peakRssMB} MB (best of ${rounds}; RSS the highest)`);
+    const oursBytesPerRow = ours.bytes / rows;
+    log(`ours:  ${seconds(ours.ms)} s, ${Math.round(oursRowsPerSec)} rows/s, ${((ours.bytes / 1e6) / (ours.ms / 60000)).toFixed(0)} MB/min, ${oursBytesPerRow.toFixed(1)} bytes/row, ${ours.files} files, peak RSS ${ours.peakRssMB} MB (best of ${rounds}; RSS the highest)`);
     log(`ours:  rows the source served per sync / table rows: ${servedRatio.toFixed(4)} (the highest of ${rounds})`);
     const peerMs = peer.ms;
     const peerBytes = peer.bytes;
