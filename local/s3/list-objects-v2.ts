@@ -7,22 +7,14 @@
  * its own opaque token (the last key, base64url), so pagination works.
  * It also groups keys by delimiter itself: s3rver's store prunes directories
  * below the first delimiter before reaching their keys, so `Delimiter: '/'`
- * returned no common prefixes for keys nested two levels down.
+ * returned no common prefixes for keys nested two levels down. The keys
+ * themselves come from stored-keys.ts, in S3's order.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { byUtf8, listStoredObjects, type ListableStore, type StoredObject } from './stored-keys';
 
-interface StoredObject {
-  key: string;
-  size: number;
-  lastModifiedDate: Date;
-  metadata: Record<string, string>;
-}
-export interface S3rverStore {
+export interface S3rverStore extends ListableStore {
   getBucket(name: string): Promise<unknown>;
-  listObjects(
-    bucket: string,
-    options: { prefix?: string; startAfter?: string; delimiter?: string; maxKeys?: number },
-  ): Promise<{ objects: StoredObject[]; commonPrefixes: string[]; isTruncated: boolean }>;
 }
 
 const TOKEN_TAG = 'local-s3:';
@@ -49,9 +41,9 @@ async function listPage(
   bucket: string,
   o: { prefix: string; startAfter: string; delimiter: string; maxKeys: number },
 ): Promise<{ objects: StoredObject[]; commonPrefixes: string[]; isTruncated: boolean }> {
-  if (!o.delimiter) return store.listObjects(bucket, { prefix: o.prefix, startAfter: o.startAfter, maxKeys: o.maxKeys });
+  if (!o.delimiter) return { ...(await listStoredObjects(store, bucket, o)), commonPrefixes: [] };
   // Group every key under the prefix ourselves (local data sets are small).
-  const all = await store.listObjects(bucket, { prefix: o.prefix, startAfter: o.startAfter });
+  const all = await listStoredObjects(store, bucket, { prefix: o.prefix, startAfter: o.startAfter });
   const objects: StoredObject[] = [];
   const commonPrefixes: string[] = [];
   for (const obj of all.objects) {
@@ -106,7 +98,7 @@ export async function answerListObjectsV2(store: S3rverStore, req: IncomingMessa
     maxKeys === 0
       ? { objects: [], commonPrefixes: [], isTruncated: false }
       : await listPage(store, bucket, { prefix, startAfter, delimiter, maxKeys: Math.min(maxKeys, 1000) });
-  const lastKey = [...result.objects.map((o) => o.key), ...result.commonPrefixes].sort().at(-1);
+  const lastKey = [...result.objects.map((o) => o.key), ...result.commonPrefixes].sort(byUtf8).at(-1);
   const next =
     result.isTruncated && lastKey !== undefined
       ? `<NextContinuationToken>${Buffer.from(TOKEN_TAG + lastKey).toString('base64url')}</NextContinuationToken>`

@@ -90,6 +90,27 @@ test('ListObjectsV2 paginates with a prefix; DeleteObjects removes a batch', asy
   expect(await listKeys('pg/')).toHaveLength(5);
 });
 
+test('ListObjectsV2 lists keys in S3 order (UTF-8 bytes), across directories, pages and a delimiter', async () => {
+  // '-' (0x2d) sorts before '/' (0x2f): ord/a-c comes before everything under ord/a/
+  const keys = ['ord/b', 'ord/a/z', 'ord/a-c', 'ord/a/b', 'ord/é', 'ordx/no'];
+  for (const key of keys) await env.s3.send(new PutObjectCommand({ Bucket: bronze(), Key: key, Body: key }));
+  const inOrder = ['ord/a-c', 'ord/a/b', 'ord/a/z', 'ord/b', 'ord/é'];
+  expect(await listKeys('ord/')).toEqual(inOrder);
+  const paged: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await env.s3.send(new ListObjectsV2Command({ Bucket: bronze(), Prefix: 'ord/', MaxKeys: 2, ContinuationToken: token }));
+    paged.push(...(page.Contents ?? []).map((o) => o.Key!));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  expect(paged).toEqual(inOrder);
+  const grouped = await env.s3.send(new ListObjectsV2Command({ Bucket: bronze(), Prefix: 'ord/', Delimiter: '/' }));
+  expect((grouped.Contents ?? []).map((o) => `${o.Key}:${o.Size}`)).toEqual(['ord/a-c:7', 'ord/b:5', 'ord/é:6']);
+  expect((grouped.CommonPrefixes ?? []).map((p) => p.Prefix)).toEqual(['ord/a/']);
+  expect(await listKeys('ord')).toEqual([...inOrder, 'ordx/no']);
+  expect(await listKeys('or')).toEqual([...inOrder, 'ordx/no']);
+});
+
 test('fault proxy: 503s for the next N requests are retried by the SDK', async () => {
   env.proxy!.failNext(2, { status: 503, operations: ['PutObject'] });
   const before = env.proxy!.count('PutObject', 'failed');
