@@ -12,7 +12,7 @@
  *   await standby.waitFor('worker running', 10_000);
  *   const exit = await standby.kill('SIGKILL');    // { code, signal }
  */
-import { ROOT, spawnTsx, stopAllGroups, type ChildExit, type GroupChild } from '../helpers/child-process';
+import { ROOT, spawnTsx, stopAllGroups, type ChildExit, type GroupChild } from '../../engines/process-group';
 
 export { ROOT, type ChildExit };
 

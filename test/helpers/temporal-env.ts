@@ -1,24 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { MAX_HEARTBEAT_THROTTLE } from '../../worker/heartbeats';
-import path from 'node:path';
+import { engineExecutable } from '../../engines/executables';
 import type { Client, WorkflowHandleWithFirstExecutionRunId, WorkflowStartOptions } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Workflow, WorkflowResultType } from '@temporalio/common';
 
-/** The local service as a test-server executable, started by the SDK as it starts Temporal's. */
-export const LOCAL_TEST_SERVER = path.resolve(__dirname, '../../local/temporal/bin/temporal-test-server');
-
 /**
- * The SDK's time-skipping test environment on the local service (TEMPORAL_TEST_SERVER
- * names another test-server executable, e.g. Temporal's own), or, with TEMPORAL_ADDRESS,
- * an existing server in real time.
+ * The SDK's time-skipping test environment on Temporal's test server (engines/install.sh;
+ * TEMPORAL_TEST_SERVER names another executable), or, with TEMPORAL_ADDRESS, an existing
+ * server in real time.
  */
 export async function createTestEnvironment(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const external = process.env.TEMPORAL_ADDRESS;
   if (external) return TestWorkflowEnvironment.createFromExistingServer({ address: external });
-  const executable = process.env.TEMPORAL_TEST_SERVER ?? LOCAL_TEST_SERVER;
+  const executable = engineExecutable('temporal-test-server');
   return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: executable } } });
 }
 

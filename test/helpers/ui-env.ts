@@ -17,7 +17,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { uiBuildState } from '../../local/ui/build';
-import { ROOT, spawnTsx, stopGroup, type GroupChild } from './child-process';
+import { ROOT, spawnTsx, stopGroup, type GroupChild } from '../../engines/process-group';
 
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'ui');
 

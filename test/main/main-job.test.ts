@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ACODE_STREAMS, RADAR_CRITICAL_TABLES } from '../../config/pipelines';
 import { RADAR_TABLE_NAMES } from '../../config/radar-tables';
-import { spawnGroup, stopAllGroups } from '../helpers/child-process';
+import { spawnGroup, stopAllGroups } from '../../engines/process-group';
 
 /** `tsx worker/main.ts --once` (what `npm start -- --once` runs), in its own process group with the servers it starts. */
 async function runMainJob(dataDir: string): Promise<{ code: number | null; output: string }> {

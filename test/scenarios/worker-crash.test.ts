@@ -12,7 +12,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { partitionPrefix, SUCCESS_MARKER } from '../../config/pipelines';
 import type { AcodeDailySyncResult } from '../../workflows/acode-daily-sync';
 import { acodeDailySyncId } from '../../workflows/ids';
-import { spawnTsx, stopAllGroups, type GroupChild } from '../helpers/child-process';
+import { spawnTsx, stopAllGroups, type GroupChild } from '../../engines/process-group';
 import { startStack, type Stack } from '../helpers/stack-env';
 import { listKeys, sourceKeys } from './landed-data';
 import { pollUntil } from './poll-until';

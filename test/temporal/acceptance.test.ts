@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
-import { spawnGroup, spawnTsx, stopAllGroups, stopGroup, type GroupChild } from '../helpers/child-process';
+import { spawnGroup, spawnTsx, stopAllGroups, stopGroup, type GroupChild } from '../../engines/process-group';
 import { greetingWorkflow } from './workflows/conformance';
 
 const CLEAN_EXIT = { code: 0, signal: null };

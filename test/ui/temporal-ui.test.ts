@@ -6,7 +6,7 @@
  * Screenshots: test-artifacts/ui/.
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import { stopAllGroups } from '../helpers/child-process';
+import { stopAllGroups } from '../../engines/process-group';
 import { fillEditor, reloadUntilVisible, startUiEnv, type UiEnv } from '../helpers/ui-env';
 
 jest.setTimeout(600_000);

@@ -54,11 +54,14 @@ test('a recovery waiting for a person answers use_backup with the strategy it en
 
 test('Radar has no backup: use_backup is refused with the reason and the recovery keeps waiting; abort is then answered', async () => {
   const { id, handle } = await waitingRecovery('radar', 'schema_change');
-  const before = typesOf(await handle.fetchHistory());
+  // A rejected Update leaves no event of its own. Temporal's server also drops the workflow task
+  // that ran the validator; its test server records that task: workflow-task events are left out.
+  const beyondTasks = async () => typesOf(await handle.fetchHistory()).filter((t) => !t.startsWith('WorkflowTask'));
+  const before = await beyondTasks();
   const refused = await cli('signal', 'decision', id, '--action', 'use_backup', '--operator', 'ana');
   expect(refused.code).toBe(1);
   expect(refused.err).toContain(`${id} refused the decision: use_backup refused: radar has no backup source`);
-  expect(typesOf(await handle.fetchHistory())).toEqual(before);
+  expect(await beyondTasks()).toEqual(before);
   expect((await handle.query(recoveryProgressQuery)).step).toBe('waiting_for_operator');
 
   const aborted = await cli('signal', 'decision', id, '--action', 'abort', '--operator', 'ana');

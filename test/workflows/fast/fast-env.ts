@@ -1,9 +1,9 @@
 /**
  * The environment of the fast workflow tests: the real workflows (workflows/index.ts)
- * on the local Temporal service with time skipping, run by a worker whose
+ * on Temporal's test server with time skipping, run by a worker whose
  * activities are stand-ins (test/helpers/standin-activities.ts).
- * One environment per test file; each test installs its own scripted stand-ins with
- * `use(overrides)` and `cleanup()` (afterEach) terminates whatever it left running.
+ * One environment per test (useFastEnv); each test installs its own scripted stand-ins with
+ * `use(overrides)`.
  *
  * `captureHistory(handle, name)` saves the run's history as a fixture when
  * CAPTURE_HISTORIES=1 (test/replay/capture-histories.ts); otherwise it does nothing.
@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { WorkflowNotFoundError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
@@ -37,13 +37,11 @@ export interface FastEnv {
   skipTimeUntil<T>(wait: Promise<T>): Promise<T>;
   /** Stops time skipping until released (LockTimeSkipping), also while a result is awaited. */
   pinClock(): Promise<{ release(): Promise<void> }>;
-  /** Terminates every workflow still running on this environment's task queue and lets held calls go. */
-  cleanup(): Promise<void>;
   teardown(): Promise<void>;
 }
 
 /**
- * As test/helpers/temporal-env.ts (the SDK's time-skipping test environment on the local
+ * As test/helpers/temporal-env.ts (the SDK's time-skipping test environment on Temporal's
  * service, or TEMPORAL_ADDRESS; a worker on a unique task queue; its client), with the
  * workflow bundle shared by every fast test file (workflow-bundle.ts) instead of one per file.
  */
@@ -70,17 +68,6 @@ export async function startFastEnv(): Promise<FastEnv> {
     start: (workflowType, input, workflowId) => start(workflowType, [input], workflowId),
     pinClock: () => pinClock(testEnv),
     skipTimeUntil: (wait) => skipTimeUntil(testEnv, wait),
-    async cleanup() {
-      current.releaseAll();
-      for await (const run of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
-        await client.workflow
-          .getHandle(run.workflowId, run.runId)
-          .terminate('test over')
-          .catch((err) => {
-            if (!(err instanceof WorkflowNotFoundError)) throw err;
-          });
-      }
-    },
     async teardown() {
       current.releaseAll();
       if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -90,14 +77,20 @@ export async function startFastEnv(): Promise<FastEnv> {
   };
 }
 
-/** The file's environment: started before its tests, cleaned after each, torn down after all. */
+/**
+ * Each test's own environment, started before it and torn down after it: Temporal's test
+ * server keeps time skipping locked for an activity still in flight when its run is
+ * terminated, so runs one test leaves are not ended in a server the next test uses.
+ */
 export function useFastEnv(): FastEnv {
   let env: FastEnv | undefined;
-  beforeAll(async () => {
+  beforeEach(async () => {
     env = await startFastEnv();
   });
-  afterEach(() => env?.cleanup());
-  afterAll(() => env?.teardown());
+  afterEach(async () => {
+    await env?.teardown();
+    env = undefined;
+  });
   const current = (): FastEnv => {
     if (!env) throw new Error('the fast environment is not started (use it inside a test)');
     return env;
@@ -116,7 +109,6 @@ export function useFastEnv(): FastEnv {
     start: (workflowType, input, workflowId) => current().start(workflowType, input, workflowId),
     pinClock: () => current().pinClock(),
     skipTimeUntil: (wait) => current().skipTimeUntil(wait),
-    cleanup: () => current().cleanup(),
     teardown: () => current().teardown(),
   };
 }
@@ -159,18 +151,32 @@ export async function captureHistory(handle: WorkflowHandle, name: string): Prom
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
+/** The long poll's bound: an event written between a read and the next poll is seen at the latest then. */
+const LONG_POLL_MS = 5_000;
+
+function isClosedEvent(event: HistoryEvent): boolean {
+  const name = temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? '';
+  return /^EVENT_TYPE_WORKFLOW_EXECUTION_(COMPLETED|FAILED|TIMED_OUT|CANCELED|TERMINATED|CONTINUED_AS_NEW)$/.test(name);
+}
+
 /**
  * Resolves with the first event of a run's history matching `predicate`, already
- * written or to come: long-polls the history (waitNewEvent), no sleeping.
+ * written or to come: reads the history, then long-polls for new events (waitNewEvent)
+ * before reading it again; no sleeping. Temporal's test server answers a long poll with
+ * the events written after it began, its server with pages: both are read whole again.
  */
 export async function waitForEvent(client: Client, workflowId: string, predicate: (event: HistoryEvent) => boolean): Promise<HistoryEvent> {
-  let nextPageToken: Uint8Array | undefined;
+  const execution = { workflowId };
   for (;;) {
-    const page = await client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId }, waitNewEvent: true, nextPageToken });
-    const found = page.history?.events?.find(predicate);
+    const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    const found = events.find(predicate);
     if (found) return found;
-    if (!page.nextPageToken || page.nextPageToken.length === 0) throw new Error(`${workflowId} closed without the event awaited`);
-    nextPageToken = page.nextPageToken;
+    if (events.some(isClosedEvent)) throw new Error(`${workflowId} closed without the event awaited`);
+    await client.connection
+      .withDeadline(Date.now() + LONG_POLL_MS, () => client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution, waitNewEvent: true }))
+      .catch((err: { code?: number }) => {
+        if (err.code !== 4) throw err; // DEADLINE_EXCEEDED: read the history again
+      });
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Child processes for tests, each in its own process group, stopped as a group:
+ * Child processes (the engines, and in tests workers and jobs), each in its own process group, stopped as a group:
  * a `tsx` wrapper, the node process it runs and anything that one starts
  * (mariadbd of an embedded stack) all get the signal, so nothing outlives the
  * test file.
@@ -19,7 +19,7 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import path from 'node:path';
 
-export const ROOT = path.resolve(__dirname, '../..');
+export const ROOT = path.resolve(__dirname, '..');
 
 export interface ChildExit {
   code: number | null;
@@ -45,6 +45,8 @@ export interface GroupChild {
 }
 
 const groups = new Set<GroupChild>();
+/** The characters of a child's output kept (its tail). */
+const OUTPUT_KEPT = 1 << 20;
 
 /** Sends `signal` to process group `pgid`; false when the group is gone. */
 function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
@@ -110,6 +112,8 @@ export function spawnGroup(command: string, args: string[], options: Omit<SpawnO
   };
   const collect = (chunk: Buffer) => {
     out += chunk.toString();
+    // A long-running server logs on: keep the last part, enough for any message waited for.
+    if (out.length > OUTPUT_KEPT) out = out.slice(-OUTPUT_KEPT / 2);
     notify();
   };
   proc.stdout?.on('data', collect);

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Installs the real engines the embedded stack and the tests run on, into .engines/ of the
+# project, each from its own registry at the version pinned in engines/versions.env:
+#   - the Temporal CLI (`temporal server start-dev`: Temporal's server, HTTP API and UI),
+#     built with `go install` from the Go module proxy (about 4 minutes on 2 cores);
+#   - Temporal's time-skipping test server, resolved with Maven from Maven Central, with a
+#     launcher and a class-data-sharing archive that cuts the JVM's start;
+#   - moto's S3 server, installed with pip from PyPI into a virtual environment.
+# Each is reused while its pinned version stands. A `temporal` named by TEMPORAL_CLI, or
+# already on PATH, is used instead of building one. What is used is linked from .engines/bin/.
+#
+#   engines/install.sh            install what is missing
+#   engines/install.sh --check    say what is missing, install nothing (exit 1 when something is)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=versions.env
+. "$root/engines/versions.env"
+dest="$root/.engines"
+bin="$dest/bin"
+logs="$dest/logs"
+mkdir -p "$bin" "$logs"
+
+say() { printf 'engines: %s\n' "$*"; }
+# A failed step: what failed, the command to retry it, and where its output is.
+step_failed() {
+  printf 'engines: %s failed.\n  retry: %s\n  log:   %s\n' "$1" "$2" "$3" >&2
+  tail -n 15 "$3" | sed 's/^/  | /' >&2
+  exit 1
+}
+need() { command -v "$1" >/dev/null 2>&1 || { printf 'engines: %s needs `%s`, which is not installed (%s)\n' "$2" "$1" "$3" >&2; exit 1; }; }
+
+check_only=0
+[ "${1:-}" = "--check" ] && check_only=1
+missing=()
+
+# --- the Temporal CLI -------------------------------------------------------------------
+cli_dir="$dest/temporal-cli-$TEMPORAL_CLI_VERSION"
+if [ -n "${TEMPORAL_CLI:-}" ]; then
+  [ -x "$TEMPORAL_CLI" ] || { printf 'engines: TEMPORAL_CLI=%s is not an executable\n' "$TEMPORAL_CLI" >&2; exit 1; }
+  ln -sfn "$TEMPORAL_CLI" "$bin/temporal"
+  say "Temporal CLI: $TEMPORAL_CLI (TEMPORAL_CLI)"
+elif [ -x "$cli_dir/temporal" ]; then
+  ln -sfn "$cli_dir/temporal" "$bin/temporal"
+  say "Temporal CLI $TEMPORAL_CLI_VERSION: installed"
+elif on_path="$(PATH="${PATH//$bin:/}" command -v temporal 2>/dev/null)" && [ "$on_path" != "$bin/temporal" ]; then
+  ln -sfn "$on_path" "$bin/temporal"
+  say "Temporal CLI: $on_path (on PATH)"
+elif [ "$check_only" -eq 1 ]; then
+  missing+=("the Temporal CLI $TEMPORAL_CLI_VERSION")
+else
+  need go "building the Temporal CLI" "Go 1.22 or later"
+  cmd="GOBIN=$cli_dir go install $TEMPORAL_CLI_MODULE@$TEMPORAL_CLI_VERSION"
+  say "building the Temporal CLI $TEMPORAL_CLI_VERSION from the Go module proxy (go install; about 4 minutes on 2 cores)"
+  GOBIN="$cli_dir.partial" go install "$TEMPORAL_CLI_MODULE@$TEMPORAL_CLI_VERSION" > "$logs/temporal-cli.log" 2>&1 ||
+    step_failed "building the Temporal CLI" "$cmd" "$logs/temporal-cli.log"
+  rm -rf "$cli_dir" && mv "$cli_dir.partial" "$cli_dir"
+  ln -sfn "$cli_dir/temporal" "$bin/temporal"
+  say "Temporal CLI $TEMPORAL_CLI_VERSION: built ($("$cli_dir/temporal" --version))"
+fi
+
+# --- Temporal's test server ------------------------------------------------------------
+ts_dir="$dest/temporal-test-server-$TEMPORAL_TEST_SERVER_VERSION"
+if [ -s "$ts_dir/classpath" ] && [ -x "$ts_dir/temporal-test-server" ]; then
+  say "Temporal test server $TEMPORAL_TEST_SERVER_VERSION: installed"
+elif [ "$check_only" -eq 1 ]; then
+  missing+=("Temporal's test server $TEMPORAL_TEST_SERVER_VERSION")
+else
+  need java "running Temporal's test server" "Java 17 or later"
+  need mvn "resolving Temporal's test server" "Maven"
+  cmd="mvn -f engines/test-server/pom.xml dependency:build-classpath -Dtemporal.test-server.version=$TEMPORAL_TEST_SERVER_VERSION -Dmdep.outputFile=$ts_dir/classpath"
+  say "resolving Temporal's test server $TEMPORAL_TEST_SERVER_VERSION from Maven Central (mvn; under a minute)"
+  mkdir -p "$ts_dir"
+  mvn -B -f "$root/engines/test-server/pom.xml" dependency:build-classpath \
+    -Dtemporal.test-server.version="$TEMPORAL_TEST_SERVER_VERSION" -Dmdep.outputFile="$ts_dir/classpath.partial" \
+    > "$logs/temporal-test-server.log" 2>&1 || step_failed "resolving Temporal's test server" "$cmd" "$logs/temporal-test-server.log"
+  mv "$ts_dir/classpath.partial" "$ts_dir/classpath"
+  # The launcher takes the arguments the SDK passes to an existing-path test server: <port> [--enable-time-skipping].
+  cat > "$ts_dir/temporal-test-server" <<LAUNCHER
+#!/bin/sh
+# Temporal's test server $TEMPORAL_TEST_SERVER_VERSION (written by engines/install.sh).
+archive="$ts_dir/classes.jsa"
+share=""
+[ -f "\$archive" ] && share="-XX:SharedArchiveFile=\$archive -Xshare:auto"
+exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \$share \${TEMPORAL_TEST_SERVER_JAVA_OPTS:-} -cp "\$(cat "$ts_dir/classpath")" io.temporal.testserver.TestServer "\$@"
+LAUNCHER
+  chmod +x "$ts_dir/temporal-test-server"
+  # The class-data-sharing archive: one start that loads the server's classes, dumped at exit.
+  say "writing the test server's class-data-sharing archive (a few seconds)"
+  rm -f "$ts_dir/classes.jsa"
+  TEMPORAL_TEST_SERVER_JAVA_OPTS="-XX:ArchiveClassesAtExit=$ts_dir/classes.jsa" \
+    "$root/node_modules/.bin/tsx" "$root/engines/warm-test-server.ts" "$ts_dir/temporal-test-server" > "$logs/temporal-test-server-cds.log" 2>&1 ||
+    say "no class-data-sharing archive (the server starts without it; $logs/temporal-test-server-cds.log)"
+fi
+[ -x "$ts_dir/temporal-test-server" ] && ln -sfn "$ts_dir/temporal-test-server" "$bin/temporal-test-server"
+
+# --- moto's S3 server ------------------------------------------------------------------
+moto_dir="$dest/moto-$MOTO_VERSION"
+if [ -f "$moto_dir/.installed" ]; then
+  say "moto S3 server $MOTO_VERSION: installed"
+elif [ "$check_only" -eq 1 ]; then
+  missing+=("moto's S3 server $MOTO_VERSION")
+else
+  need python3 "installing moto's S3 server" "Python 3.9 or later with venv"
+  cmd="python3 -m venv $moto_dir && $moto_dir/bin/pip install 'moto[server]==$MOTO_VERSION'"
+  say "installing moto's S3 server $MOTO_VERSION from PyPI (pip; about a minute)"
+  rm -rf "$moto_dir"
+  { python3 -m venv "$moto_dir" && "$moto_dir/bin/pip" install --disable-pip-version-check "moto[server]==$MOTO_VERSION"; } \
+    > "$logs/moto.log" 2>&1 || { rm -rf "$moto_dir"; step_failed "installing moto's S3 server" "$cmd" "$logs/moto.log"; }
+  touch "$moto_dir/.installed"
+fi
+[ -x "$moto_dir/bin/moto_server" ] && ln -sfn "$moto_dir/bin/moto_server" "$bin/moto_server"
+
+if [ ${#missing[@]} -gt 0 ]; then
+  printf 'engines: missing: %s; install with: engines/install.sh\n' "$(IFS=,; echo "${missing[*]}" | sed 's/,/, /g')" >&2
+  exit 1
+fi
