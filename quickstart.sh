@@ -6,11 +6,10 @@
 #
 # Installs MariaDB server and client with apt-get when they are missing (as root;
 # otherwise prints the command to run and stops), the npm packages with `npm ci`
-# when node_modules is missing or older than package-lock.json, then runs
-# `npm start -- --once` with the given options. The Temporal UI's packages are
-# installed the same way (`npm ci --prefix ui`) and its build, when ui/build is
-# missing or stale, runs beside the main job. --install-only stops after the
-# installation; --with CMD also installs the Debian package CMD when the command
+# when node_modules is missing or older than package-lock.json, and the real engines
+# (engines/install.sh: the Temporal CLI, Temporal's test server, moto's S3 server),
+# then runs `npm start -- --once` with the given options. --install-only stops after
+# the installation; --with CMD also installs the Debian package CMD when the command
 # CMD is missing (.ci/run: --with docker-compose).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -51,6 +50,11 @@ has() { PATH="/usr/sbin:/usr/local/sbin:$PATH" command -v "$1" >/dev/null 2>&1; 
 
 packages=()
 has mariadbd && has mariadb-install-db && has mariadb || packages+=(mariadb-server mariadb-client)
+# The engines' toolchains (engines/install.sh): Java and Maven for Temporal's test server, Python's
+# venv for moto. Go 1.22 or later builds the Temporal CLI; Debian's own golang is older, so it is not installed here.
+has java || packages+=(openjdk-17-jre-headless)
+has mvn || packages+=(maven)
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || packages+=(python3-venv)
 for cmd in ${extra[@]+"${extra[@]}"}; do has "$cmd" || packages+=("$cmd"); done
 
 if [ ${#packages[@]} -gt 0 ]; then
@@ -75,35 +79,17 @@ else
   npm_state="up to date"
 fi
 
-# Temporal's UI (ui/, its own package): its packages, then its build, made once and reused.
-# A machine that cannot install them still runs the main job, which says why there is no UI.
-ui_state="not installed"
-if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
-  say "installing the UI's npm packages (npm ci --prefix ui)"
-  if npm ci --prefix ui --no-audit --no-fund; then ui_state="installed"; else say "the UI's packages could not be installed: no UI"; fi
-else
-  ui_state="up to date"
-fi
+# The real engines: each from its own registry, cached in .engines/ while its pinned version stands.
+./engines/install.sh
 
-say "ready: Node.js $(node --version), MariaDB ${mariadb_version:-unknown}, npm packages ${npm_state}, UI packages ${ui_state}"
+say "ready: Node.js $(node --version), MariaDB ${mariadb_version:-unknown}, npm packages ${npm_state}, engines in .engines/bin"
 if [ "$install_only" -eq 1 ]; then
   exit 0
-fi
-
-# The UI builds (about 2 minutes) beside the main job when it is missing or stale; the job
-# serves it once it is done (`npm start` keeps serving: the URL it prints).
-ui_build=""
-if [ -d ui/node_modules ]; then
-  npm run --silent ui:build > .ui-build.log 2>&1 &
-  ui_build=$!
 fi
 
 say "running the main job once: npm start -- --once $*"
 status=0
 npm start -- --once "$@" || status=$?
-if [ -n "$ui_build" ]; then
-  if wait "$ui_build"; then say "$(tail -1 .ui-build.log); \`npm start\` serves it at the URL above"; else say "the UI build failed (.ui-build.log)"; fi
-fi
 if [ "$status" -ne 0 ]; then
   fail "the main job failed (exit $status); its output is above"
 fi

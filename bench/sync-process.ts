@@ -15,7 +15,7 @@ import { ACODE_FISCAL_TABLE } from '../config/pipelines';
 import type { SourceEndpoints } from '../config/sources';
 import { createMysqlSources } from '../activities/mysql/mysql-sources';
 import { syncTable } from '../activities/engine/extract-engine';
-import { createLocalS3Client } from '../local/s3/server';
+import { createLocalS3Client } from '../engines/s3-server';
 
 export interface SyncProcessJob {
   endpoints: SourceEndpoints;

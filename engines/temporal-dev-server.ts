@@ -15,10 +15,12 @@ import { engineExecutable } from './executables';
 import { spawnGroup, stopGroup } from './process-group';
 
 export interface TemporalDevServerOptions {
-  /** Ports on 127.0.0.1; free ones by default. */
+  /** Ports on 127.0.0.1; free ones when not given (or 0). */
   port?: number;
   httpPort?: number;
   uiPort?: number;
+  /** Where the UI listens (default 127.0.0.1, as the server). */
+  uiHost?: string;
   /** Keeps the server's state in this SQLite file (in memory by default). */
   dbFile?: string;
   /** Dynamic config values (`--dynamic-config-value KEY=VALUE`). */
@@ -43,11 +45,11 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
   const cli = engineExecutable('temporal');
   const version = (await run(cli, ['--version'])).stdout.trim();
   const [port, httpPort, uiPort, metricsPort] = await Promise.all([
-    options.port ?? findFreePort(), options.httpPort ?? findFreePort(), options.uiPort ?? findFreePort(), findFreePort(),
+    options.port || findFreePort(), options.httpPort || findFreePort(), options.uiPort || findFreePort(), findFreePort(),
   ]);
   const args = [
     'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort),
-    '--ui-port', String(uiPort), '--metrics-port', String(metricsPort), '--log-level', 'warn', '--log-format', 'json',
+    '--ui-port', String(uiPort), '--ui-ip', options.uiHost ?? '127.0.0.1', '--metrics-port', String(metricsPort), '--log-level', 'warn', '--log-format', 'json',
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
     ...Object.entries(options.dynamicConfig ?? {}).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`]),
   ];
@@ -62,7 +64,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
   return {
     address,
     httpUrl: `http://127.0.0.1:${httpPort}`,
-    uiUrl: `http://127.0.0.1:${uiPort}`,
+    uiUrl: `http://${options.uiHost ?? '127.0.0.1'}:${uiPort}`,
     namespace: 'default',
     version,
     async shutdown() {

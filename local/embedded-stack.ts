@@ -1,30 +1,28 @@
 /**
  * The embedded default stack for a machine with no outside services: MariaDB
- * primary and replica with sample data, an S3-compatible server, an Airbyte
- * API simulator running the direct engine, Slack and PagerDuty receivers,
- * and (unless TEMPORAL_ADDRESS is set) the local Temporal service.
+ * primary and replica with sample data, moto's S3 server, an Airbyte API
+ * simulator running the direct engine, Slack and PagerDuty receivers, and
+ * (unless TEMPORAL_ADDRESS is set) Temporal's dev server with its UI.
  * It returns the environment that points the worker at these pieces.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { startMariaDbPair, type MariaDbPair } from './mariadb/pair';
 import { ensureSampleData } from './sampledata/ensure-sample-data';
-import { startLocalS3, LOCAL_S3_CREDENTIALS } from './s3/server';
+import { startS3Server, LOCAL_S3_CREDENTIALS } from '../engines/s3-server';
+import { startTemporalDevServer } from '../engines/temporal-dev-server';
 import { startDirectAirbyteSimulator } from './airbyte/direct-simulator';
 import { startSlackReceiver } from './alerts/slack-receiver';
 import { startPagerDutyReceiver } from './alerts/pagerduty-receiver';
-import { startLocalTemporal } from './temporal/server';
-import { unimplementedLogger } from './temporal/unimplemented-log';
-import { startEmbeddedUi } from './ui/embedded-ui';
 import { createMysqlSources } from '../activities/mysql/mysql-sources';
 import { BUCKETS } from '../config/pipelines';
 
 export interface EmbeddedStackOptions {
   dataDir: string;
-  /** Start the local Temporal service (real time) — false when TEMPORAL_ADDRESS points elsewhere. */
+  /** Start Temporal's dev server — false when TEMPORAL_ADDRESS points elsewhere. */
   temporal: boolean;
   acodeFiscalRows: number;
-  /** Where Temporal's UI listens (with the local Temporal service only). */
+  /** Where Temporal's UI listens (with the dev server only; port 0: a free one). */
   ui?: { host: string; port: number };
   log: (line: string) => void;
 }
@@ -33,8 +31,8 @@ export interface EmbeddedStack {
   /** Where the stack's services are (hosts, ports, URLs), as values for loadEnvConfig's overrides. */
   endpoints: Record<string, string>;
   pair: MariaDbPair;
-  /** Temporal's UI on the local service: its URL, and whether it can be used once its build is done. */
-  ui?: { url: string; ready: Promise<boolean> };
+  /** Temporal's UI of the dev server. */
+  ui?: { url: string };
   shutdown(): Promise<void>;
 }
 
@@ -51,9 +49,9 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     const sample = await ensureSampleData(pair, { acode: { fiscalRows: options.acodeFiscalRows }, radar: {} });
     options.log(`sample data ${sample.loaded ? 'loaded' : 'found'}: ${sample.acodeRows} ACODE fiscal rows, ${sample.radarTables} Radar tables`);
 
-    const s3 = await startLocalS3({ dir: path.join(options.dataDir, 's3') });
+    const s3 = await startS3Server();
     stops.push(() => s3.shutdown());
-    options.log(`S3-compatible server at ${s3.endpoint}`);
+    options.log(`S3 server (moto, in memory) at ${s3.endpoint}`);
 
     const sources = createMysqlSources(pair.endpoints);
     stops.push(() => sources.close());
@@ -96,17 +94,13 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       AIRBYTE_CLIENT_SECRET: airbyteClient.clientSecret,
     });
     if (options.temporal) {
-      const temporal = await startLocalTemporal({ port: 0, httpPort: 0, onUnimplemented: unimplementedLogger() });
+      const temporal = await startTemporalDevServer({ uiHost: options.ui?.host, uiPort: options.ui?.port });
       stops.push(() => temporal.shutdown());
       endpoints.TEMPORAL_ADDRESS = temporal.address;
-      options.log(`local Temporal service at ${temporal.address} (HTTP API at ${temporal.httpUrl})`);
-      if (options.ui) {
-        const ui = await startEmbeddedUi({ api: temporal.httpApi, namespace: temporal.namespace, ...options.ui, log: options.log });
-        stops.push(() => ui.shutdown());
-        // Alerts link to this UI unless TEMPORAL_UI_URL names another one.
-        if (!process.env.TEMPORAL_UI_URL) endpoints.TEMPORAL_UI_URL = ui.url;
-        return { endpoints, pair, ui, shutdown };
-      }
+      options.log(`Temporal dev server at ${temporal.address} (${temporal.version}; HTTP API at ${temporal.httpUrl})`);
+      // Alerts link to this UI unless TEMPORAL_UI_URL names another one.
+      if (!process.env.TEMPORAL_UI_URL) endpoints.TEMPORAL_UI_URL = temporal.uiUrl;
+      return { endpoints, pair, ui: { url: temporal.uiUrl }, shutdown };
     }
     return { endpoints, pair, shutdown };
   } catch (err) {

@@ -1,5 +1,5 @@
 /**
- * A local S3 for one test file.
+ * A real S3 server (moto's, engines/s3-server.ts) for one test file.
  *
  *   import { startS3Env, type S3Env } from '../helpers/s3-env';
  *   let env: S3Env;
@@ -12,12 +12,11 @@
  *   env.proxy        the S3FaultProxy (failNext, failFraction, dropUploadAfterParts, clear, log, count)
  *   env.buckets      Record<BucketRole, string>: the project's BUCKETS, all created
  *   env.endpoint     http://127.0.0.1:<port> of the server
- *   env.dir          the server's data directory (a unique temp dir, removed at shutdown)
  *   env.shutdown()   closes proxy, clients and server
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { BUCKETS, type BucketRole } from '../../config/pipelines';
-import { startLocalS3, type LocalS3 } from '../../local/s3/server';
+import { startS3Server, type S3Server } from '../../engines/s3-server';
 import { startS3FaultProxy, type S3FaultProxy } from '../../local/s3/faults';
 
 export interface S3Env {
@@ -26,13 +25,12 @@ export interface S3Env {
   proxy?: S3FaultProxy;
   buckets: Record<BucketRole, string>;
   endpoint: string;
-  dir: string;
-  server: LocalS3;
+  server: S3Server;
   shutdown(): Promise<void>;
 }
 
 export async function startS3Env(options: { faults?: boolean } = {}): Promise<S3Env> {
-  const server = await startLocalS3();
+  const server = await startS3Server();
   const proxy = options.faults ? await startS3FaultProxy(server.endpoint) : undefined;
   return {
     s3: server.client(),
@@ -40,7 +38,6 @@ export async function startS3Env(options: { faults?: boolean } = {}): Promise<S3
     proxy,
     buckets: { ...BUCKETS },
     endpoint: server.endpoint,
-    dir: server.dir,
     server,
     async shutdown() {
       await proxy?.close();

@@ -73,7 +73,7 @@ import { startSlackReceiver, type SlackReceiver } from '../../local/alerts/slack
 import type { S3FaultProxy } from '../../local/s3/faults';
 import { startPartitionProxy, type PartitionProxy } from '../../local/net/partition-proxy';
 import { createMysqlSources } from '../../activities/mysql/mysql-sources';
-import { LOCAL_S3_CREDENTIALS } from '../../local/s3/server';
+import { LOCAL_S3_CREDENTIALS } from '../../engines/s3-server';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../worker/activities';
 import { observed, placeHold, type PendingHold } from './activity-holds';

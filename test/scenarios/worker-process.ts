@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createMysqlSources } from '../../activities/mysql/mysql-sources';
 import { airbyteSettings, bucketNames, loadEnvConfig, sourceEndpoints } from '../../config/env';
-import { createLocalS3Client } from '../../local/s3/server';
+import { createLocalS3Client } from '../../engines/s3-server';
 import { createActivities } from '../../worker/activities';
 
 let worker: Worker | undefined;
