@@ -12,7 +12,7 @@ import { ACODE_FISCAL_TABLE } from '../config/pipelines';
 import { createMysqlSources } from '../activities/mysql/mysql-sources';
 import type { SourceEndpoints } from '../config/sources';
 import { syncTable } from '../activities/engine/extract-engine';
-import { startLocalS3 } from '../local/s3/server';
+import { startS3Server } from '../engines/s3-server';
 import { measurePeakRss } from './peak-rss';
 
 function arg(name: string): string | undefined {
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const duckdbThreads = arg('--duckdb-threads') ? Number(arg('--duckdb-threads')) : undefined;
   const uploadPartSizeBytes = arg('--part-mb') ? Number(arg('--part-mb')) * 2 ** 20 : undefined;
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'profile-sync-'));
-  const s3 = await startLocalS3();
+  const s3 = await startS3Server();
   const sources = createMysqlSources(held.endpoints);
   console.log(`RSS before the first sync: ${Math.round(process.memoryUsage.rss() / 2 ** 20)} MB`);
   // peak of each part of the memory: JS heap, Buffers (external), and RSS (adds DuckDB's native memory)

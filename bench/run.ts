@@ -37,7 +37,7 @@ import { createReconcileActivities } from '../activities/quality/reconcile';
 import { startMariaDbPair } from '../local/mariadb/pair';
 import { rowsServedSinceLast } from '../local/mariadb/table-statistics';
 import { loadAcodeSample } from '../local/sampledata/load-sample-data';
-import { startLocalS3 } from '../local/s3/server';
+import { startS3Server } from '../engines/s3-server';
 import { measurePeakRss } from './peak-rss';
 import type { SyncProcessJob, SyncProcessResult } from './sync-process';
 
@@ -107,7 +107,7 @@ async function syncInOwnProcess(job: SyncProcessJob, jobFile: string): Promise<S
 async function main(): Promise<void> {
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-'));
   const pair = await startMariaDbPair({ bufferPoolSize: '512M' });
-  const s3 = await startLocalS3();
+  const s3 = await startS3Server();
   try {
     pair.applyCredentials();
     const loadStarted = Date.now();

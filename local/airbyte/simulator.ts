@@ -20,7 +20,7 @@ import { applyFaults, type ApiOutage } from './faults';
 import { JobBoard, type RunSync } from './jobs';
 import { parseJson, readRequest } from './request-body';
 import { route } from './routes';
-import { BodyTooLargeError, listen, readRequestBody } from '../../http/http-server';
+import { BodyTooLargeError, listen, readRequestBody } from '../http-server';
 
 export type { RunSync, SyncStats } from './jobs';
 export type { SimulatedConnectionConfig, ConnectionIdentity } from './connections';

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { listen, readRequestBody } from '../../http/http-server';
+import { listen, readRequestBody } from '../http-server';
 
 export type ReceiverOutage = 'error' | 'reset';
 

@@ -19,7 +19,7 @@ let url: string;
 const NOW = new Date('2025-08-07T03:00:00Z');
 
 beforeAll(async () => {
-  stack = await startStack({ fiscalRows: 3000, radar: false });
+  stack = await startStack({ fiscalRows: 3000, radar: false, temporalServer: 'dev' });
   await resetAcodeConnections(stack);
   intake = createAlertIntake({ client: stack.client, settings: settings(), log: () => undefined, now: () => NOW });
   url = `http://127.0.0.1:${await intake.listen(0)}/alerts`;

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BodyTooLargeError, readRequestBody } from '../../http/http-server';
+import { BodyTooLargeError, readRequestBody } from '../../local/http-server';
 
 describe('readRequestBody', () => {
   let server: Server;

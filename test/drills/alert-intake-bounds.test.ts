@@ -53,7 +53,7 @@ function remember(answer: { body: { alerts?: { outcome: string; workflowId?: str
 
 let url: string;
 beforeAll(async () => {
-  stack = await startStack({ fiscalRows: 1000, radar: false });
+  stack = await startStack({ fiscalRows: 1000, radar: false, temporalServer: 'dev' });
   pin = await stack.pinClock();
   url = await openIntake();
 }, 120_000);

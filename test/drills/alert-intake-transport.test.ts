@@ -35,7 +35,7 @@ async function openIntake(limits: Partial<IntakeLimits>, client?: Client): Promi
 
 let main: { url: string; port: number };
 beforeAll(async () => {
-  env = await startFastEnv();
+  env = await startFastEnv('dev'); // the added-workflows check lists them: visibility
   env.use();
   // Held until teardown: a recovery waits for its operator instead of skipping to its end.
   await env.pinClock();

@@ -1,8 +1,8 @@
 /**
  * The whole stack for an end-to-end test file, in one call: MariaDB primary +
  * replica with sample data, a local S3, the Airbyte simulator running the
- * direct engine, Slack and PagerDuty receivers, the local Temporal service with
- * time skipping (or TEMPORAL_ADDRESS), and a Worker running workflows/index.ts
+ * direct engine, Slack and PagerDuty receivers, Temporal's test server with
+ * time skipping (or its dev server, or TEMPORAL_ADDRESS), and a Worker running workflows/index.ts
  * with createActivities(...) pointed at all of them.
  *
  *   import { startStack, type Stack } from '../helpers/stack-env';
@@ -16,7 +16,8 @@
  *     s3Faults (default false: the worker's activities reach S3 through the fault proxy),
  *     airbyteRadarTables (the tables the simulator's Radar connection syncs; default every Radar table),
  *     referenceTime (MAX(Data_Processamento) of the sample; default now), partitionProxy (the activities
- *     reach the ACODE primary through a PartitionProxy, stack.partitionProxy, that can swallow packets).
+ *     reach the ACODE primary through a PartitionProxy, stack.partitionProxy, that can swallow packets),
+ *     temporalServer ('time-skipping', the default, or 'dev': Temporal's dev server, for Schedules and visibility).
  * Stack:
  *   pair, sources, endpoints, acode, radar   the MariaDB pair and what was loaded
  *                                            (see mariadb-env.ts; pair.stopPrimary()/startPrimary()…)
@@ -79,7 +80,7 @@ import { createActivities } from '../../worker/activities';
 import { observed, placeHold, type PendingHold } from './activity-holds';
 import { startMariaDbEnv, type MariaDbEnv } from './mariadb-env';
 import { startS3Env, type S3Env } from './s3-env';
-import { createTemporalEnv, pinClock, skippedMs, skipTimeUntil, type TemporalEnv } from './temporal-env';
+import { createTemporalEnv, pinClock, skippedMs, skipTimeUntil, type TemporalEnv, type TestServer } from './temporal-env';
 
 export const SHORT_TIMINGS = {
   acodeSyncPollMs: 1000,
@@ -98,6 +99,8 @@ export interface StackOptions {
   airbyteRadarTables?: string[];
   referenceTime?: Date;
   partitionProxy?: boolean;
+  /** Temporal's server for the stack (default time-skipping; `dev` for Schedules and visibility). */
+  temporalServer?: TestServer;
 }
 
 export interface ActivityCall {
@@ -209,6 +212,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const holds: PendingHold[] = [];
     const temporal: TemporalEnv = await createTemporalEnv({
       workflowsPath: WORKFLOWS_PATH,
+      server: options.temporalServer,
       activities: observed(activities, calls, holds),
     });
     testEnv = temporal.testEnv;

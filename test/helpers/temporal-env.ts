@@ -7,16 +7,27 @@ import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, 
 import type { Workflow, WorkflowResultType } from '@temporalio/common';
 
 /**
- * The SDK's time-skipping test environment on Temporal's test server (engines/install.sh;
- * TEMPORAL_TEST_SERVER names another executable), or, with TEMPORAL_ADDRESS, an existing
- * server in real time.
+ * Which of Temporal's servers a test runs on: `time-skipping`, Temporal's test server
+ * (timers and backoffs skipped while a client awaits a result), or `dev`, the CLI's dev
+ * server (real time, with Schedules and visibility queries, which the test server lacks).
  */
-export async function createTestEnvironment(): Promise<TestWorkflowEnvironment> {
+export type TestServer = 'time-skipping' | 'dev';
+
+/**
+ * The SDK's test environment on the server asked for (engines/install.sh installs both;
+ * TEMPORAL_TEST_SERVER and TEMPORAL_CLI name other executables), or, with TEMPORAL_ADDRESS,
+ * an existing server in real time.
+ */
+export async function createTestEnvironment(server: TestServer = 'time-skipping'): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const external = process.env.TEMPORAL_ADDRESS;
   if (external) return TestWorkflowEnvironment.createFromExistingServer({ address: external });
-  const executable = engineExecutable('temporal-test-server');
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: executable } } });
+  if (server === 'dev') {
+    const path = engineExecutable('temporal');
+    return TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path }, ip: '127.0.0.1', extraArgs: ['--log-level', 'error'] } });
+  }
+  const path = engineExecutable('temporal-test-server');
+  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
 }
 
 /**
@@ -61,6 +72,8 @@ export interface TemporalEnvOptions {
   workflowsPath: string;
   /** Activity implementations to register on the worker. */
   activities?: object;
+  /** The server (default time-skipping). */
+  server?: TestServer;
   /** Extra worker settings. */
   worker?: Partial<Omit<WorkerOptions, 'connection' | 'taskQueue' | 'workflowBundle' | 'workflowsPath' | 'activities'>>;
 }
@@ -96,11 +109,11 @@ export function quietRuntime(): void {
 }
 
 /**
- * A Temporal environment for tests: the local service (or TEMPORAL_ADDRESS), a worker
+ * A Temporal environment for tests: one of Temporal's servers (or TEMPORAL_ADDRESS), a worker
  * running the given workflows and activities on a unique task queue, and a client.
  */
 export async function createTemporalEnv(options: TemporalEnvOptions): Promise<TemporalEnv> {
-  const testEnv = await createTestEnvironment();
+  const testEnv = await createTestEnvironment(options.server);
   const taskQueue = `test-${randomUUID()}`;
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: options.workflowsPath, logger: new DefaultLogger('WARN') });
   const worker = await Worker.create({

@@ -1,7 +1,7 @@
 /**
  * Temporal's UI on the embedded stack, for browser tests: the main job (`npm start`, serving)
- * in its own process group with its embedded stack, the UI it serves, a client on its local
- * Temporal service, and Debian's chromium driven by playwright-core. Screenshots go to
+ * in its own process group with its embedded stack, the UI of its Temporal dev server, a client
+ * on that server, and Debian's chromium driven by playwright-core. Screenshots go to
  * test-artifacts/ui/ (CI keeps them).
  *
  *   const ui = await startUiEnv();          // in beforeAll, with a generous timeout
@@ -16,7 +16,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { uiBuildState } from '../../local/ui/build';
 import { ROOT, spawnTsx, stopGroup, type GroupChild } from '../../engines/process-group';
 
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'ui');
@@ -34,8 +33,6 @@ export interface UiEnv {
 }
 
 export async function startUiEnv(): Promise<UiEnv> {
-  const build = uiBuildState();
-  if (build.kind !== 'ready') throw new Error(`the UI is not built: ${build.reason} (npm run ui:build)`);
   mkdirSync(ARTIFACTS, { recursive: true });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ui-job-'));
   const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_UI_PORT: '0', TEMPORAL_UI_HOST: '127.0.0.1' };
@@ -51,7 +48,7 @@ export async function startUiEnv(): Promise<UiEnv> {
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const [, address] = await job.waitFor(/local Temporal service at (\S+)/, 240_000);
+    const [, address] = await job.waitFor(/Temporal dev server at (\S+)/, 240_000);
     const [, base] = await job.waitFor(/Temporal UI at (http:\/\/\S+)/, 60_000);
     // The job has applied the schedules and run today's syncs once it serves.
     await job.waitFor(/serving; Ctrl-C to stop/, 300_000);

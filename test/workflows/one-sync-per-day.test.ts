@@ -21,7 +21,7 @@ beforeAll(async () => {
   // Each test installs fresh stand-ins; the worker calls whichever are current.
   const current = () => standins.activities as unknown as Record<string, (input: unknown) => Promise<unknown>>;
   const activities = Object.fromEntries(ACTIVITY_NAMES.map((name) => [name, (input: unknown) => current()[name](input)]));
-  env = await createTemporalEnv({ workflowsPath: path.resolve(__dirname, '../../workflows/index.ts'), activities });
+  env = await createTemporalEnv({ workflowsPath: path.resolve(__dirname, '../../workflows/index.ts'), activities, server: 'dev' });
 });
 afterAll(() => env?.teardown());
 afterEach(() => standins.releaseAll());

@@ -12,8 +12,7 @@ import type { SystemName } from '../../../config/pipelines';
 import { recoveryId } from '../../../workflows/ids';
 import { decideUpdate, recoveryProgressQuery } from '../../../workflows/messages';
 import type { RecoveryResult } from '../../../workflows/recovery';
-import { typesOf } from '../../temporal/history-helpers';
-import { useFastEnv, waitForEvent } from './fast-env';
+import { typesOf, useFastEnv, waitForEvent } from './fast-env';
 
 const env = useFastEnv();
 const DATE = '2026-03-09';

@@ -15,7 +15,7 @@ import { type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecution
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { createTestEnvironment, pinClock, skipTimeUntil } from '../../helpers/temporal-env';
+import { createTestEnvironment, pinClock, skipTimeUntil, type TestServer } from '../../helpers/temporal-env';
 import { cachedWorkflowBundle } from './workflow-bundle';
 import { WORKFLOW_ID_SUFFIX } from '../../replay/fixtures';
 import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
@@ -45,14 +45,14 @@ export interface FastEnv {
  * service, or TEMPORAL_ADDRESS; a worker on a unique task queue; its client), with the
  * workflow bundle shared by every fast test file (workflow-bundle.ts) instead of one per file.
  */
-export async function startFastEnv(): Promise<FastEnv> {
+export async function startFastEnv(server: TestServer = 'time-skipping'): Promise<FastEnv> {
   let current = standinActivities();
   const dispatch: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const name of ACTIVITY_NAMES) {
     dispatch[name] = (input: unknown) => (current.activities[name] as (input: unknown) => Promise<unknown>)(input);
   }
   const taskQueue = `fast-${randomUUID()}`;
-  const [workflowBundle, testEnv] = await Promise.all([cachedWorkflowBundle(WORKFLOWS_PATH), createTestEnvironment()]);
+  const [workflowBundle, testEnv] = await Promise.all([cachedWorkflowBundle(WORKFLOWS_PATH), createTestEnvironment(server)]);
   const worker = await Worker.create({ connection: testEnv.nativeConnection, namespace: 'default', taskQueue, workflowBundle, activities: dispatch, shutdownGraceTime: '1s' });
   const running = worker.run();
   const client = testEnv.client;
@@ -154,9 +154,19 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 /** The long poll's bound: an event written between a read and the next poll is seen at the latest then. */
 const LONG_POLL_MS = 5_000;
 
+/** `EVENT_TYPE_ACTIVITY_TASK_STARTED` -> `ActivityTaskStarted`. */
+export function eventTypeName(event: HistoryEvent): string {
+  const name = temporal.api.enums.v1.EventType[Number(event.eventType)] ?? '';
+  return name.replace(/^EVENT_TYPE_/, '').toLowerCase().replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+}
+
+/** The event types of a history, in order. */
+export function typesOf(history: History): string[] {
+  return (history.events ?? []).map(eventTypeName);
+}
+
 function isClosedEvent(event: HistoryEvent): boolean {
-  const name = temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? '';
-  return /^EVENT_TYPE_WORKFLOW_EXECUTION_(COMPLETED|FAILED|TIMED_OUT|CANCELED|TERMINATED|CONTINUED_AS_NEW)$/.test(name);
+  return /^WorkflowExecution(Completed|Failed|TimedOut|Canceled|Terminated|ContinuedAsNew)$/.test(eventTypeName(event));
 }
 
 /**

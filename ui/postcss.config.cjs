@@ -1,3 +1,0 @@
-module.exports = {
-  plugins: [require('tailwindcss/nesting'), require('tailwindcss'), require('autoprefixer')],
-};

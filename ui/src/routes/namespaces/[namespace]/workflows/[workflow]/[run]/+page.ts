@@ -1,5 +1,0 @@
-import { redirect } from '@sveltejs/kit';
-
-export function load({ url }) {
-  redirect(302, `${url.pathname}/history`);
-}
