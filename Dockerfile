@@ -12,7 +12,7 @@ COPY workflows ./workflows
 COPY worker ./worker
 COPY client ./client
 COPY local ./local
-COPY http ./http
+COPY engines ./engines
 RUN npm run build
 
 FROM node:24-bookworm-slim AS runtime

@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 /**
  * The stack's view of the worker's activities: every call recorded, and holds a
  * test places on the next matching call (the activity is in flight, so the
@@ -18,7 +19,8 @@ export function observed(activities: Activities, calls: ActivityCall[], holds: P
   const wrapped: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const [name, fn] of Object.entries(activities) as [string, (input: unknown) => Promise<unknown>][]) {
     wrapped[name] = async (input: unknown) => {
-      calls.push({ name, input });
+      // When this attempt was scheduled, on the service clock (a retry's own time, which the history does not keep).
+      calls.push({ name, input, scheduledAt: Context.current().info.currentAttemptScheduledTimestampMs });
       const i = holds.findIndex((h) => h.name === name && (!h.match || h.match(input)));
       if (i >= 0) {
         const [hold] = holds.splice(i, 1);
@@ -40,3 +42,6 @@ export function placeHold(holds: PendingHold[], name: string, match?: (input: an
   holds.push({ name, match, reach, released });
   return { reached, release };
 }
+
+/** The service-clock gaps between consecutive calls, in ms. */
+export const gapsBetween = (calls: { scheduledAt: number }[]): number[] => calls.slice(1).map((c, i) => c.scheduledAt - calls[i].scheduledAt);

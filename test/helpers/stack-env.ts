@@ -31,7 +31,8 @@
  *                                            (default: today on the service clock)
  *   slack, pagerDuty                         the receivers (received(), waitFor(predicate, ms))
  *   client, taskQueue, address, testEnv      the SDK's time-skipping client, the worker's queue, the
- *                                            test environment (sleep(), currentTimeMs())
+ *                                            test environment (sleep(), currentTimeMs()); each test of
+ *                                            the file gets its own (see liveStacks below)
  *   skippedMs()                              how far the service clock is ahead of real time
  *   activities                               the same real activities the worker runs (for setup)
  *   calls                                    every activity call the worker made: { name, input }
@@ -106,6 +107,8 @@ export interface StackOptions {
 export interface ActivityCall {
   name: string;
   input: unknown;
+  /** When the attempt was scheduled, in service-clock milliseconds. */
+  scheduledAt: number;
 }
 
 export interface ActivityHold {
@@ -148,6 +151,27 @@ export interface Stack {
 }
 
 const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
+
+/**
+ * Each test of a file gets a Temporal server of its own (the rest of the stack is shared):
+ * Temporal's test server keeps time skipping locked for good when a child run started with
+ * ABANDON completes after its parent closed (the recovery a failed daily sync hands over to),
+ * or when a run is terminated with an activity in flight, so a test after such a one would
+ * wait in real time. The environment a test used is replaced before the next one starts.
+ */
+interface LiveStack {
+  used: boolean;
+  renew(): Promise<void>;
+}
+const liveStacks = new Set<LiveStack>();
+if (typeof beforeEach === 'function') {
+  beforeEach(async () => {
+    for (const live of liveStacks) if (live.used) await live.renew();
+  });
+  afterEach(() => {
+    for (const live of liveStacks) live.used = true;
+  });
+}
 
 function streamsOf(system: SystemName): string[] {
   return system === 'acode' ? ACODE_STREAMS.map((s) => s.name) : RADAR_TABLE_NAMES;
@@ -210,13 +234,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     stops.push(() => closeWorkerDuckDBs()); // after the worker below has stopped
     const calls: ActivityCall[] = [];
     const holds: PendingHold[] = [];
-    const temporal: TemporalEnv = await createTemporalEnv({
-      workflowsPath: WORKFLOWS_PATH,
-      server: options.temporalServer,
-      activities: observed(activities, calls, holds),
-    });
+    const createTemporal = () => createTemporalEnv({ workflowsPath: WORKFLOWS_PATH, server: options.temporalServer, activities: observed(activities, calls, holds) });
+    let temporal: TemporalEnv = await createTemporal();
     testEnv = temporal.testEnv;
     stops.push(() => temporal.teardown());
+    const live: LiveStack = {
+      used: false,
+      async renew() {
+        await temporal.teardown();
+        temporal = await createTemporal();
+        testEnv = temporal.testEnv;
+        live.used = false;
+      },
+    };
+    liveStacks.add(live);
+    stops.push(async () => liveStacks.delete(live));
 
     const hold: Stack['hold'] = (name, match) => placeHold(holds, name, match);
 
@@ -241,10 +273,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
       slack,
       pagerDuty,
-      client: temporal.client,
-      taskQueue: temporal.taskQueue,
-      address: temporal.address,
-      testEnv: temporal.testEnv,
+      get client() {
+        return temporal.client;
+      },
+      get taskQueue() {
+        return temporal.taskQueue;
+      },
+      get address() {
+        return temporal.address;
+      },
+      get testEnv() {
+        return temporal.testEnv;
+      },
       skippedMs: () => skippedMs(temporal.testEnv),
       activities,
       calls,

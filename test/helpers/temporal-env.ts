@@ -3,8 +3,9 @@ import { MAX_HEARTBEAT_THROTTLE } from '../../worker/heartbeats';
 import { engineExecutable } from '../../engines/executables';
 import type { Client, WorkflowHandleWithFirstExecutionRunId, WorkflowStartOptions } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Workflow, WorkflowResultType } from '@temporalio/common';
+import { cachedWorkflowBundle } from '../workflows/fast/workflow-bundle';
 
 /**
  * Which of Temporal's servers a test runs on: `time-skipping`, Temporal's test server
@@ -115,7 +116,7 @@ export function quietRuntime(): void {
 export async function createTemporalEnv(options: TemporalEnvOptions): Promise<TemporalEnv> {
   const testEnv = await createTestEnvironment(options.server);
   const taskQueue = `test-${randomUUID()}`;
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: options.workflowsPath, logger: new DefaultLogger('WARN') });
+  const workflowBundle = await cachedWorkflowBundle(options.workflowsPath);
   const worker = await Worker.create({
     connection: testEnv.nativeConnection,
     namespace: 'default',

@@ -38,14 +38,18 @@ async function stop(monitor: WorkflowHandle): Promise<void> {
 const isPrimaryProbe = (input: { role?: string }) => input.role === 'primary';
 const primaryProbes = () => stack.calls.filter((c) => c.name === 'checkSourceConnectivity' && isPrimaryProbe(c.input as { role?: string })).length;
 const state = (monitor: WorkflowHandle) => monitor.query(healthStateQuery) as Promise<HealthState>;
-/** Reads the monitor's state until `done`, letting time skip meanwhile (its cycles are minutes apart). */
-const stateWhen = (monitor: WorkflowHandle, what: string, done: (s: HealthState) => boolean) =>
-  stack.skipTimeUntil(
-    pollUntil(what, async () => {
-      const s = await state(monitor);
-      return done(s) ? s : undefined;
-    }),
-  );
+/** Reads the monitor's state until `done`. */
+const stateIs = (monitor: WorkflowHandle, what: string, done: (s: HealthState) => boolean) =>
+  pollUntil(what, async () => {
+    const s = await state(monitor);
+    return done(s) ? s : undefined;
+  });
+/**
+ * The same, letting time skip meanwhile (its cycles are minutes apart). Only while the monitor
+ * has a cycle's timer to skip to: a paused one has none but its run's timeout, which Temporal's
+ * test server sets 10 years ahead and would skip to.
+ */
+const stateWhen = (monitor: WorkflowHandle, what: string, done: (s: HealthState) => boolean) => stack.skipTimeUntil(stateIs(monitor, what, done));
 
 test('healthy cycles run every check; pause holds them, checkNow runs one while paused, resume goes on across continue-as-new', async () => {
   const monitor = await startMonitor(3);
@@ -69,16 +73,16 @@ test('healthy cycles run every check; pause holds them, checkNow runs one while 
     await stack.skipTimeUntil(inFlight.reached);
     const before = await state(monitor);
     await monitor.signal(pauseSignal);
-    await stateWhen(monitor, 'the pause', (s) => s.paused);
+    await stateIs(monitor, 'the pause', (s) => s.paused);
     const probesAtPause = primaryProbes();
     inFlight.release();
-    const paused = await stateWhen(monitor, 'the cycle in flight counted', (s) => s.totalCycles === before.totalCycles + 1);
+    const paused = await stateIs(monitor, 'the cycle in flight counted', (s) => s.totalCycles === before.totalCycles + 1);
 
     const asked = stack.hold('checkSourceConnectivity', isPrimaryProbe);
     await monitor.signal(checkNowSignal);
-    await stack.skipTimeUntil(asked.reached);
+    await asked.reached;
     asked.release();
-    const checked = await stateWhen(monitor, 'the cycle asked for', (s) => s.totalCycles === paused.totalCycles + 1);
+    const checked = await stateIs(monitor, 'the cycle asked for', (s) => s.totalCycles === paused.totalCycles + 1);
     expect(checked.paused).toBe(true);
     expect(primaryProbes() - probesAtPause).toBe(1);
     expect(Date.parse(checked.lastCheckAt!)).toBeGreaterThanOrEqual(Date.parse(paused.lastCheckAt!));

@@ -19,6 +19,7 @@ import { listKeys } from '../scenarios/landed-data';
 import { slackMentioning } from '../scenarios/scenario-checks';
 import { grantRadarSelectPerTable, withholdRadarSelect } from './source-faults';
 import { failureOf } from '../helpers/failure-of';
+import { gapsBetween } from '../helpers/activity-holds';
 
 let stack: Stack;
 /** The four critical tables, the sensitive one and an ordinary one: enough for every branch, quick to sync. */
@@ -80,12 +81,10 @@ describe('radarDailySync', () => {
   test('store refused by MySQL: tried in its batch, then twice on its own 15 min apart on the service clock, then the run aborts with a CRITICAL alert', async () => {
     const date = '2025-08-08';
     const callsBefore = stack.calls.length;
-    const skippedBefore = await stack.skippedMs();
-    const realStart = Date.now();
     const restore = await withholdRadarSelect(stack, 'store');
     let failure: unknown;
+    const handle = await stack.start('radarDailySync', { date, tables: RADAR_TABLES, recoverOnFailure: false, timings: SHORT_TIMINGS }, radarDailySyncId(date));
     try {
-      const handle = await stack.start('radarDailySync', { date, tables: RADAR_TABLES, recoverOnFailure: false, timings: SHORT_TIMINGS }, radarDailySyncId(date));
       failure = await failureOf(handle.result());
     } finally {
       await restore();
@@ -100,10 +99,13 @@ describe('radarDailySync', () => {
     expect(calls.filter((c) => c.name === 'syncTablesToS3' && (c.input as { streams: string[] }).streams.includes('store'))).toHaveLength(1);
     const storeAttempts = calls.filter((c) => c.name === 'syncTableToS3' && (c.input as { stream: string }).stream === 'store');
     expect(storeAttempts).toHaveLength(2);
-    // Service time = real time + skipped time: at least the two 15-min waits between the attempts.
-    const serviceElapsed = Date.now() - realStart + ((await stack.skippedMs()) - skippedBefore);
-    expect(serviceElapsed).toBeGreaterThanOrEqual(30 * MINUTE);
-    expect(serviceElapsed).toBeLessThan(45 * MINUTE);
+    // 15 min between the attempts on the service clock (when each attempt was scheduled).
+    const attempts = calls.filter((c) => (c.name === 'syncTablesToS3' && (c.input as { streams: string[] }).streams.includes('store')) || (c.name === 'syncTableToS3' && (c.input as { stream: string }).stream === 'store'));
+    expect(attempts.map((c) => c.name)).toEqual(['syncTablesToS3', 'syncTableToS3', 'syncTableToS3']);
+    for (const gap of gapsBetween(attempts)) {
+      expect(gap).toBeGreaterThanOrEqual(15 * MINUTE);
+      expect(gap).toBeLessThan(20 * MINUTE);
+    }
     expect(await listKeys(stack.s3, stack.buckets.bronze, `${partitionPrefix('radar', 'store', date)}${SUCCESS_MARKER}`)).toEqual([]);
 
     const page = await stack.pagerDuty.waitFor((e) => e.dedup_key === radarDailySyncId(date));
@@ -115,8 +117,6 @@ describe('radarDailySync', () => {
     const date = '2025-08-09';
     stack.setAirbyteDate(date);
     const callsBefore = stack.calls.length;
-    const skippedBefore = await stack.skippedMs();
-    const realStart = Date.now();
     stack.airbyte.failNextJob('Source MySQL: Communications link failure');
     const handle = await stack.start('radarDailySync', { date, engine: 'airbyte', tables: RADAR_TABLES, timings: SHORT_TIMINGS }, radarDailySyncId(date));
     const result = (await handle.result()) as RadarDailySyncResult;
@@ -124,9 +124,10 @@ describe('radarDailySync', () => {
     expect(result).toMatchObject({ engine: 'airbyte', outcome: 'success', failedTables: [] });
     const triggers = stack.calls.slice(callsBefore).filter((c) => c.name === 'triggerAirbyteSync');
     expect(triggers.map((c) => c.input)).toEqual([{ connectionName: 'connection_mysql_s3_radar' }, { connectionName: 'connection_mysql_s3_radar' }]);
-    const serviceElapsed = Date.now() - realStart + ((await stack.skippedMs()) - skippedBefore);
-    expect(serviceElapsed).toBeGreaterThanOrEqual(15 * MINUTE);
-    expect(serviceElapsed).toBeLessThan(30 * MINUTE);
+    // The job ran again 15 min later on the service clock.
+    const [gap] = gapsBetween(triggers);
+    expect(gap).toBeGreaterThanOrEqual(15 * MINUTE);
+    expect(gap).toBeLessThan(20 * MINUTE);
     // every table's partition went through the lake's schema gate, and passed
     const inspected = stack.calls.slice(callsBefore).filter((c) => c.name === 'inspectPartition').map((c) => (c.input as { stream: string }).stream);
     expect(inspected.sort()).toEqual([...RADAR_TABLES].sort());
