@@ -1,4 +1,3 @@
-import { Context } from '@temporalio/activity';
 /**
  * The stack's view of the worker's activities: every call recorded, and holds a
  * test places on the next matching call (the activity is in flight, so the
@@ -15,12 +14,12 @@ export interface PendingHold {
 }
 
 /** Wraps each real activity: records the call and waits on a hold placed by the test, then runs it unchanged. */
-export function observed(activities: Activities, calls: ActivityCall[], holds: PendingHold[]): Activities {
+export function observed(activities: Activities, calls: ActivityCall[], holds: PendingHold[], serviceNow: () => Promise<number>): Activities {
   const wrapped: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const [name, fn] of Object.entries(activities) as [string, (input: unknown) => Promise<unknown>][]) {
     wrapped[name] = async (input: unknown) => {
-      // When this attempt was scheduled, on the service clock (a retry's own time, which the history does not keep).
-      calls.push({ name, input, scheduledAt: Context.current().info.currentAttemptScheduledTimestampMs });
+      // When this attempt ran, on the service clock (a retry's own time, which the history does not keep).
+      calls.push({ name, input, calledAt: await serviceNow() });
       const i = holds.findIndex((h) => h.name === name && (!h.match || h.match(input)));
       if (i >= 0) {
         const [hold] = holds.splice(i, 1);
@@ -44,4 +43,4 @@ export function placeHold(holds: PendingHold[], name: string, match?: (input: an
 }
 
 /** The service-clock gaps between consecutive calls, in ms. */
-export const gapsBetween = (calls: { scheduledAt: number }[]): number[] => calls.slice(1).map((c, i) => c.scheduledAt - calls[i].scheduledAt);
+export const gapsBetween = (calls: { calledAt: number }[]): number[] => calls.slice(1).map((c, i) => c.calledAt - calls[i].calledAt);

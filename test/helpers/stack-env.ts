@@ -107,8 +107,8 @@ export interface StackOptions {
 export interface ActivityCall {
   name: string;
   input: unknown;
-  /** When the attempt was scheduled, in service-clock milliseconds. */
-  scheduledAt: number;
+  /** When the attempt ran, in service-clock milliseconds. */
+  calledAt: number;
 }
 
 export interface ActivityHold {
@@ -234,7 +234,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     stops.push(() => closeWorkerDuckDBs()); // after the worker below has stopped
     const calls: ActivityCall[] = [];
     const holds: PendingHold[] = [];
-    const createTemporal = () => createTemporalEnv({ workflowsPath: WORKFLOWS_PATH, server: options.temporalServer, activities: observed(activities, calls, holds) });
+    const createTemporal = () => createTemporalEnv({ workflowsPath: WORKFLOWS_PATH, server: options.temporalServer, activities: observed(activities, calls, holds, () => temporal.testEnv.currentTimeMs()) });
     let temporal: TemporalEnv = await createTemporal();
     testEnv = temporal.testEnv;
     stops.push(() => temporal.teardown());

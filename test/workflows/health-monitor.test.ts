@@ -37,7 +37,8 @@ async function stop(monitor: WorkflowHandle): Promise<void> {
 
 const isPrimaryProbe = (input: { role?: string }) => input.role === 'primary';
 const primaryProbes = () => stack.calls.filter((c) => c.name === 'checkSourceConnectivity' && isPrimaryProbe(c.input as { role?: string })).length;
-const state = (monitor: WorkflowHandle) => monitor.query(healthStateQuery) as Promise<HealthState>;
+/** The monitor's state; a query that gets no answer in 5 s fails (and a poll asks again). */
+const state = (monitor: WorkflowHandle) => stack.client.connection.withDeadline(Date.now() + 5_000, () => monitor.query(healthStateQuery)) as Promise<HealthState>;
 /** Reads the monitor's state until `done`. */
 const stateIs = (monitor: WorkflowHandle, what: string, done: (s: HealthState) => boolean) =>
   pollUntil(what, async () => {
