@@ -1,7 +1,7 @@
 /**
  * The embedded stack for one drill (the same one the end-to-end tests use:
- * MariaDB pair, local S3, Airbyte simulator, Slack and PagerDuty receivers, the
- * local Temporal service with time skipping), its service clock moved to the
+ * MariaDB pair, moto's S3, Airbyte simulator, Slack and PagerDuty receivers, the
+ * Temporal's test server with time skipping), its service clock moved to the
  * opening of the next daily window (02:00 UTC), with the sample's data as fresh
  * as a day's data is then. The workflows run with the seeds' production timings:
  * nothing passes `timings`.

@@ -1,6 +1,6 @@
 /**
  * The HTTP alert intake and the daily schedules on the whole stack (MariaDB
- * pair, local S3, alert receivers, local Temporal, a worker with the real
+ * pair, moto's S3, alert receivers, Temporal's dev server, a worker with the real
  * activities): a storm of alerts starts one recovery, which lands the backup
  * data; resolved and unreadable alerts start nothing; schedules are created
  * once, then updated.

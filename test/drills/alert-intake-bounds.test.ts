@@ -1,6 +1,6 @@
 /**
  * What an outsider holding the secret can start through the alert intake, on
- * the whole stack (MariaDB pair, S3, alert receivers, local Temporal, real
+ * the whole stack (MariaDB pair, S3, alert receivers, Temporal's test server, real
  * activities) with the real server over real HTTP, the clock pinned so
  * recoveries wait for an operator: 500 alerts with distinct dates in one
  * request and in 500 requests (bounded by the per-request cap, the date window
@@ -19,7 +19,7 @@ import { createAlertIntake, type AlertIntake, type IntakeLimits } from '../../cl
 import { LOCAL_PASSWORDS, REPLICATION_PASSWORD } from '../../local/mariadb/credentials';
 import { createServiceLogging } from '../../worker/logging';
 import { recoveryId } from '../../workflows/ids';
-import { added, alertmanager, daysBefore, firing, intakeLog, request, workflowSet } from '../helpers/intake-drills';
+import { added, alertmanager, daysBefore, firing, intakeLog, allWorkflows, request, workflowSet } from '../helpers/intake-drills';
 import { startStack, type Stack } from '../helpers/stack-env';
 
 const logLines: string[] = [];
@@ -53,7 +53,7 @@ function remember(answer: { body: { alerts?: { outcome: string; workflowId?: str
 
 let url: string;
 beforeAll(async () => {
-  stack = await startStack({ fiscalRows: 1000, radar: false, temporalServer: 'dev' });
+  stack = await startStack({ fiscalRows: 1000, radar: false, freshTemporalPerTest: false });
   pin = await stack.pinClock();
   url = await openIntake();
 }, 120_000);
@@ -186,7 +186,7 @@ test('afterwards no token, webhook URL or password in the logs, the alert payloa
   const webhooks = [env.SLACK_WEBHOOK_ALERTS, env.SLACK_WEBHOOK_DATA_ENGINEERING];
   const secrets = [TOKEN, Buffer.from(`alertmanager:${TOKEN}`).toString('base64'), ...webhooks, ...webhooks.map((w) => new URL(w).pathname), ...Object.values(LOCAL_PASSWORDS), REPLICATION_PASSWORD, env.PAGERDUTY_ROUTING_KEY, 'hunter2-Secret'];
   const histories: string[] = [];
-  for await (const wf of stack.client.workflow.list()) histories.push(historyText(await stack.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory()));
+  for (const wf of await allWorkflows(stack.client)) histories.push(historyText(await stack.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory()));
   const haystacks = {
     logs: logLines.join(''),
     accessLog: access.lines.join('\n'),

@@ -1,6 +1,6 @@
 /**
  * The alert intake as an attacker on the network meets it, over real HTTP and
- * raw sockets, against the real server (fastify) on the local Temporal service
+ * raw sockets, against the real server (fastify) on Temporal's dev server
  * with the real workflows on stand-in activities (the clock pinned, so a
  * recovery waits for its operator): unauthenticated and wrong credentials, a
  * replayed good request, a 2 MB body, slow bodies and headers, 300 concurrent

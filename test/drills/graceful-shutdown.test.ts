@@ -27,7 +27,7 @@ let stack: Stack;
 let taskQueue: string;
 
 beforeAll(async () => {
-  stack = await startStack({ fiscalRows: 40_000, radar: false });
+  stack = await startStack({ fiscalRows: 40_000, radar: false, temporalServer: 'dev' });
   taskQueue = `${stack.taskQueue}-served`;
 }, 90_000);
 afterAll(async () => {

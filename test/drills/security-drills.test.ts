@@ -1,6 +1,6 @@
 /**
  * Fault and security drills on the whole stack (real MariaDB pair, S3, Airbyte
- * simulator, alert receivers, local Temporal, real activities), with the SDK's
+ * simulator, alert receivers, Temporal's test server, real activities), with the SDK's
  * logs routed through the service logger and captured:
  *   - malformed inputs typed as in the Temporal UI are refused with a
  *     non-retryable ApplicationFailure before any activity runs;
@@ -17,6 +17,7 @@ import { LOCAL_PASSWORDS, REPLICATION_PASSWORD } from '../../local/mariadb/crede
 import { createServiceLogging } from '../../worker/logging';
 import { recoveryId } from '../../workflows/ids';
 import { startStack, SHORT_TIMINGS, type Stack } from '../helpers/stack-env';
+import { allWorkflows } from '../helpers/intake-drills';
 
 const logLines: string[] = [];
 const logging = createServiceLogging({ format: 'json', level: 'info', env: {}, out: { write: (t: string) => logLines.push(t) } });
@@ -28,7 +29,7 @@ Runtime.install({
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ fiscalRows: 3000, radar: false, extract: { maxRowsPerFile: 1000 } });
+  stack = await startStack({ fiscalRows: 3000, radar: false, extract: { maxRowsPerFile: 1000 }, freshTemporalPerTest: false });
 }, 90_000);
 afterAll(() => stack?.teardown());
 
@@ -133,7 +134,7 @@ describe('secrets never leak', () => {
     const routingKey = stack.workerEnv().PAGERDUTY_ROUTING_KEY;
     const secrets = [...Object.values(LOCAL_PASSWORDS), REPLICATION_PASSWORD, routingKey];
     const histories: string[] = [];
-    for await (const wf of stack.client.workflow.list()) {
+    for (const wf of await allWorkflows(stack.client)) {
       histories.push(historyText(await stack.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory()));
     }
     expect(histories.length).toBeGreaterThanOrEqual(3);

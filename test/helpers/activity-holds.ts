@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 /**
  * The stack's view of the worker's activities: every call recorded, and holds a
  * test places on the next matching call (the activity is in flight, so the
@@ -19,7 +20,7 @@ export function observed(activities: Activities, calls: ActivityCall[], holds: P
   for (const [name, fn] of Object.entries(activities) as [string, (input: unknown) => Promise<unknown>][]) {
     wrapped[name] = async (input: unknown) => {
       // When this attempt ran, on the service clock (a retry's own time, which the history does not keep).
-      calls.push({ name, input, calledAt: await serviceNow() });
+      calls.push({ name, input, calledAt: await serviceNow(), workflowId: Context.current().info.workflowExecution?.workflowId ?? '' });
       const i = holds.findIndex((h) => h.name === name && (!h.match || h.match(input)));
       if (i >= 0) {
         const [hold] = holds.splice(i, 1);

@@ -115,11 +115,29 @@ export async function openConnections(port: number, count: number, localAddress:
   };
 }
 
+/**
+ * Every run the service holds, open and closed, through ListOpen/ListClosedWorkflowExecutions:
+ * Temporal's test server answers those (not ListWorkflowExecutions), as its server does.
+ */
+export async function allWorkflows(client: Client): Promise<{ workflowId: string; runId: string }[]> {
+  const startTimeFilter = { earliestTime: { seconds: 0 }, latestTime: { seconds: 253_402_300_799 } }; // up to 9999-12-31
+  const out: { workflowId: string; runId: string }[] = [];
+  type Page = { executions?: { execution?: { workflowId?: string | null; runId?: string | null } | null }[] | null; nextPageToken?: Uint8Array | null };
+  const lists = [client.workflowService.listOpenWorkflowExecutions, client.workflowService.listClosedWorkflowExecutions] as ((request: object) => Promise<Page>)[];
+  for (const list of lists) {
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await list.call(client.workflowService, { namespace: 'default', maximumPageSize: 1000, startTimeFilter, nextPageToken });
+      for (const e of page.executions ?? []) out.push({ workflowId: e.execution?.workflowId ?? '', runId: e.execution?.runId ?? '' });
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken);
+  }
+  return out;
+}
+
 /** Every workflow the service holds, as "workflowId runId". */
 export async function workflowSet(client: Client): Promise<Set<string>> {
-  const out = new Set<string>();
-  for await (const wf of client.workflow.list()) out.add(`${wf.workflowId} ${wf.runId}`);
-  return out;
+  return new Set((await allWorkflows(client)).map((wf) => `${wf.workflowId} ${wf.runId}`));
 }
 
 /** The entries of `after` not in `before`. */

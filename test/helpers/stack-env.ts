@@ -17,7 +17,8 @@
  *     airbyteRadarTables (the tables the simulator's Radar connection syncs; default every Radar table),
  *     referenceTime (MAX(Data_Processamento) of the sample; default now), partitionProxy (the activities
  *     reach the ACODE primary through a PartitionProxy, stack.partitionProxy, that can swallow packets),
- *     temporalServer ('time-skipping', the default, or 'dev': Temporal's dev server, for Schedules and visibility).
+ *     temporalServer ('time-skipping', the default, or 'dev': Temporal's dev server, for Schedules, visibility
+ *     and real time), freshTemporalPerTest (default true: each test gets a Temporal server of its own).
  * Stack:
  *   pair, sources, endpoints, acode, radar   the MariaDB pair and what was loaded
  *                                            (see mariadb-env.ts; pair.stopPrimary()/startPrimary()…)
@@ -100,8 +101,10 @@ export interface StackOptions {
   airbyteRadarTables?: string[];
   referenceTime?: Date;
   partitionProxy?: boolean;
-  /** Temporal's server for the stack (default time-skipping; `dev` for Schedules and visibility). */
+  /** Temporal's server for the stack (default time-skipping; `dev` for Schedules, visibility and real time). */
   temporalServer?: TestServer;
+  /** A fresh Temporal server for each test (default true; false where tests of a file build on each other's runs). */
+  freshTemporalPerTest?: boolean;
 }
 
 export interface ActivityCall {
@@ -109,6 +112,8 @@ export interface ActivityCall {
   input: unknown;
   /** When the attempt ran, in service-clock milliseconds. */
   calledAt: number;
+  /** The run that called it. */
+  workflowId: string;
 }
 
 export interface ActivityHold {
@@ -247,7 +252,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         live.used = false;
       },
     };
-    liveStacks.add(live);
+    if (options.freshTemporalPerTest ?? true) liveStacks.add(live);
     stops.push(async () => liveStacks.delete(live));
 
     const hold: Stack['hold'] = (name, match) => placeHold(holds, name, match);

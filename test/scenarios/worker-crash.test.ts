@@ -28,7 +28,7 @@ let bundlePath: string;
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'worker-crash-'));
   const [started, bundle] = await Promise.all([
-    startStack({ fiscalRows: 20000, radar: false }),
+    startStack({ fiscalRows: 20000, radar: false, temporalServer: 'dev' }),
     bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'workflows/index.ts'), logger: new DefaultLogger('WARN') }),
   ]);
   stack = started;

@@ -1,6 +1,6 @@
 /**
  * ACODE's daily sync on the whole stack (MariaDB primary + replica with the
- * sample data, local S3, alert receivers, local Temporal with time skipping,
+ * sample data, moto's S3, alert receivers, Temporal's test server with time skipping,
  * the real activities), with real faults:
  *   - the direct engine lands, checks and reports every stream;
  *   - a Parquet file of the fiscal partition deleted between the sync and the

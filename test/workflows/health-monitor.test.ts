@@ -1,6 +1,6 @@
 /**
  * The health monitor on the whole stack (MariaDB primary + replica, local S3,
- * Airbyte simulator, alert receivers, local Temporal with time skipping, the
+ * Airbyte simulator, alert receivers, Temporal's test server with time skipping, the
  * real activities): healthy cycles with every check, the pause / checkNow /
  * resume signals, state carried across continue-as-new; and a replica whose IO
  * thread is stopped for real, reported as a risk and never failed over to.

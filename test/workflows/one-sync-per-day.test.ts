@@ -1,7 +1,7 @@
 /**
  * One sync per day, whoever starts it: the daily schedule's run and a manual
  * start (CLI, main job) of the same day produce one sync, in either order.
- * Real workflows and the real schedule options on the local service, stand-in
+ * Real workflows and the real schedule options on Temporal's dev server, stand-in
  * activities counting the syncs.
  */
 import path from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * Radar's daily sync on the whole stack (MariaDB with the Radar sample tables,
- * local S3, Airbyte simulator, alert receivers, local Temporal with time
+ * moto's S3, Airbyte simulator, alert receivers, Temporal's test server with time
  * skipping, the real activities), with real faults:
  *   - the reader refused SELECT on `login`: partial success, and no alert
  *     carries the table's error text;

@@ -1,6 +1,6 @@
 /**
- * Recovery paths on the whole stack (MariaDB pair, local S3, Airbyte
- * simulator, alert receivers, local Temporal with time skipping, the real
+ * Recovery paths on the whole stack (MariaDB pair, moto's S3, Airbyte
+ * simulator, alert receivers, Temporal's test server with time skipping, the real
  * activities) that test/scenarios does not drive:
  *   - the primary refusing the ACODE user's password for real: the daily sync
  *     fails its health check with authentication_failed and the recovery it
