@@ -29,7 +29,7 @@ Runtime.install({
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ fiscalRows: 3000, radar: false, extract: { maxRowsPerFile: 1000 }, freshTemporalPerTest: false });
+  stack = await startStack({ fiscalRows: 3000, radar: false, extract: { maxRowsPerFile: 1000 }, temporalServer: 'dev', freshTemporalPerTest: false });
 }, 90_000);
 afterAll(() => stack?.teardown());
 

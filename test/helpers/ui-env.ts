@@ -106,4 +106,6 @@ export async function fillEditor(page: Page, scope: string, text: string): Promi
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
   await page.keyboard.insertText(text);
+  // The form takes the editor's text when it loses focus.
+  await editor.blur();
 }

@@ -35,7 +35,10 @@ async function startFromForm(workflowId: string, workflowType: string, input: st
   await page.locator('#workflowType').blur();
   await fillEditor(page, '[data-testid="start-workflow"] ~ *', input);
   await ui.screenshot(`start-form-${workflowType}`);
+  // The UI posts the start and stays on the form: the start is seen in its answer.
+  const started = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(`/workflows/${encodeURIComponent(workflowId)}`));
   await page.locator('[data-testid="start-workflow-button"]').click();
+  expect((await started).status()).toBe(200);
 }
 
 async function openRun(workflowId: string): Promise<void> {
@@ -94,14 +97,18 @@ const UPDATE_MODAL = 'dialog[open][data-testid="update-confirmation-modal"]';
 
 async function sendUpdate(name: string, input: string): Promise<void> {
   const { page } = ui;
-  await page.locator('#workflow-actions-menu-button:visible').first().click();
+  await page.getByRole('button', { name: 'More Actions' }).first().click();
   await page.locator('[data-testid="update-button"]:visible').first().click();
   // The run page renders its actions twice (wide and narrow layouts): the open dialog is the one.
   const modal = page.locator(UPDATE_MODAL);
   await modal.waitFor({ state: 'visible' });
-  // The Update's name is picked from the workflow's own definitions (its metadata query).
-  await modal.getByRole('button', { name: /Select an Update|decide/ }).click();
-  await page.getByRole('option', { name: new RegExp(name) }).first().click();
+  // The Update's name: typed, or picked from the workflow's own definitions where the UI lists them.
+  const typed = modal.locator('#update-name');
+  if (await typed.isVisible()) await typed.fill(name);
+  else {
+    await modal.getByRole('button', { name: /Select an Update|decide/ }).click();
+    await page.getByRole('option', { name: new RegExp(name) }).first().click();
+  }
   await fillEditor(page, UPDATE_MODAL, input);
   await modal.locator('[data-testid="confirm-modal-button"]').click();
 }

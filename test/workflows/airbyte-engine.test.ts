@@ -33,7 +33,7 @@ let stack: Stack;
 beforeAll(async () => {
   // Every log line of the worker (activities' and workflows' loggers, at debug) is kept for the secret search.
   Runtime.install({ logger: new DefaultLogger('DEBUG', (entry: LogEntry) => logs.push(`${entry.level} ${entry.message} ${JSON.stringify(entry.meta ?? {})}`)) });
-  stack = await startStack({ fiscalRows: 3000, radar: false, extract: { maxRowsPerFile: 1000 } });
+  stack = await startStack({ fiscalRows: 3000, radar: false, extract: { maxRowsPerFile: 1000 }, freshTemporalPerTest: false });
 }, 120_000);
 afterAll(() => stack?.teardown());
 beforeEach(() => resetAcodeConnections(stack));
