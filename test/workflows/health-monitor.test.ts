@@ -41,16 +41,32 @@ const primaryProbes = () => stack.calls.filter((c) => c.name === 'checkSourceCon
 const state = (monitor: WorkflowHandle) => stack.client.connection.withDeadline(Date.now() + 5_000, () => monitor.query(healthStateQuery)) as Promise<HealthState>;
 /** Reads the monitor's state until `done`. */
 const stateIs = (monitor: WorkflowHandle, what: string, done: (s: HealthState) => boolean) =>
-  pollUntil(what, async () => {
-    const s = await state(monitor);
-    return done(s) ? s : undefined;
-  });
+  pollUntil(
+    what,
+    async () => {
+      const s = await state(monitor);
+      return done(s) ? s : undefined;
+    },
+    60_000,
+  );
 /**
- * The same, letting time skip meanwhile (its cycles are minutes apart). Only while the monitor
- * has a cycle's timer to skip to: a paused one has none but its run's timeout, which Temporal's
- * test server sets 10 years ahead and would skip to.
+ * The monitor's state once `done` holds, read cycle by cycle: time skips to the next primary
+ * check, which is held while the state is read, so the monitor stands still meanwhile (a query
+ * while time skips freely can wait behind one workflow task after another on a loaded machine).
  */
-const stateWhen = (monitor: WorkflowHandle, what: string, done: (s: HealthState) => boolean) => stack.skipTimeUntil(stateIs(monitor, what, done));
+async function stateWhen(monitor: WorkflowHandle, what: string, done: (s: HealthState) => boolean): Promise<HealthState> {
+  for (let cycle = 0; cycle < 20; cycle++) {
+    const next = stack.hold('checkSourceConnectivity', isPrimaryProbe);
+    await stack.skipTimeUntil(next.reached);
+    try {
+      const s = await state(monitor);
+      if (done(s)) return s;
+    } finally {
+      next.release();
+    }
+  }
+  throw new Error(`${what}: not seen within 20 cycles`);
+}
 
 test('healthy cycles run every check; pause holds them, checkNow runs one while paused, resume goes on across continue-as-new', async () => {
   const monitor = await startMonitor(3);
@@ -96,7 +112,7 @@ test('healthy cycles run every check; pause holds them, checkNow runs one while 
   } finally {
     await stop(monitor);
   }
-});
+}, 180_000);
 
 test("the replica's IO thread stopped: replication reported critical as a risk, no failover, no recovery started", async () => {
   await stack.pair.stopReplicaIoThread();

@@ -22,9 +22,11 @@ test('one stream fails for good: the sibling still running is cancelled and awai
   const id = acodeDailySyncId(date, 'primary');
   const [fiscal, produtos] = ACODE_STREAM_NAMES;
   const standins = env.use({
-    syncTableToS3: (input) => {
-      if (input.stream === fiscal) throw failure('schema_change', `${fiscal}: column Data_Processamento missing`);
-      return healthy.syncTableToS3(input);
+    // The fiscal stream fails once its sibling runs: a sibling not yet started is cancelled before it runs.
+    syncTableToS3: async (input) => {
+      if (input.stream !== fiscal) return healthy.syncTableToS3(input);
+      await held.reached;
+      throw failure('schema_change', `${fiscal}: column Data_Processamento missing`);
     },
   });
   const held = standins.hold('syncTableToS3', (input) => input.stream === produtos);
