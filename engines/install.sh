@@ -49,9 +49,11 @@ elif [ "$check_only" -eq 1 ]; then
   missing+=("the Temporal CLI $TEMPORAL_CLI_VERSION")
 else
   need go "building the Temporal CLI" "Go 1.22 or later"
-  cmd="GOBIN=$cli_dir go install $TEMPORAL_CLI_MODULE@$TEMPORAL_CLI_VERSION"
+  # The release's own version stamped in, as its release builds do (`temporal --version`).
+  ldflags="-X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION#v}"
+  cmd="GOBIN=$cli_dir go install -ldflags '$ldflags' $TEMPORAL_CLI_MODULE@$TEMPORAL_CLI_VERSION"
   say "building the Temporal CLI $TEMPORAL_CLI_VERSION from the Go module proxy (go install; about 4 minutes on 2 cores)"
-  GOBIN="$cli_dir.partial" go install "$TEMPORAL_CLI_MODULE@$TEMPORAL_CLI_VERSION" > "$logs/temporal-cli.log" 2>&1 ||
+  GOBIN="$cli_dir.partial" go install -ldflags "$ldflags" "$TEMPORAL_CLI_MODULE@$TEMPORAL_CLI_VERSION" > "$logs/temporal-cli.log" 2>&1 ||
     step_failed "building the Temporal CLI" "$cmd" "$logs/temporal-cli.log"
   rm -rf "$cli_dir" && mv "$cli_dir.partial" "$cli_dir"
   ln -sfn "$cli_dir/temporal" "$bin/temporal"
