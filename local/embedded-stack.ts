@@ -11,6 +11,7 @@ import { startMariaDbPair, type MariaDbPair } from './mariadb/pair';
 import { ensureSampleData } from './sampledata/ensure-sample-data';
 import { startS3Server, LOCAL_S3_CREDENTIALS } from '../engines/s3-server';
 import { startTemporalDevServer } from '../engines/temporal-dev-server';
+import { engineExecutable } from '../engines/executables';
 import { startDirectAirbyteSimulator } from './airbyte/direct-simulator';
 import { startSlackReceiver } from './alerts/slack-receiver';
 import { startPagerDutyReceiver } from './alerts/pagerduty-receiver';
@@ -41,6 +42,9 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   const shutdown = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
+  // The engines first: a missing one is named before anything starts.
+  engineExecutable('moto_server');
+  if (options.temporal) engineExecutable('temporal');
   try {
     options.log('starting MariaDB primary and replica');
     const pair = await startMariaDbPair({ baseDir: path.join(options.dataDir, 'mariadb') });
