@@ -138,4 +138,4 @@ test('S3 failing longer than every retry in a rerun: the run fails with a clear 
 
   // S3 answers again: a rerun of the date lands everything
   await syncCompletely(date);
-});
+}, 150_000);

@@ -135,7 +135,7 @@ function reached(point: KillPoint, mark: number, fiscalPrefix: string): Promise<
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'worker-kills-'));
   const [started, bundle] = await Promise.all([
-    startStack({ fiscalRows: FISCAL_ROWS, radar: false, temporalServer: 'dev' }),
+    startStack({ fiscalRows: FISCAL_ROWS, radar: false, temporalServer: 'dev', freshTemporalPerTest: false }),
     bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'workflows/index.ts'), logger: new DefaultLogger('WARN') }),
   ]);
   stack = started;
