@@ -28,7 +28,7 @@ test('the lag is reported as a risk of the failover, and the failover happens an
 });
 
 test('every objective met: the rows the replica had not applied were missing until the catch-up from the primary, none at the end', () => {
-  for (const name of ['detect', 'critical alert', 'data landed after detection', 'RTO', 'RPO (rows lost)']) expect(objective(run, name).met).toBe(true);
+  for (const name of ['detect', 'critical alert', 'data landed after detection', 'RTO', 'RPO (rows lost)']) expect(objective(run, name)).toMatchObject({ name, met: true });
   expect(run.end.rowsMissingBeforeCatchUp).toEqual({ [ACODE_FISCAL_TABLE]: LATE_ROWS, ...Object.fromEntries(ACODE_STREAM_NAMES.filter((s) => s !== ACODE_FISCAL_TABLE).map((s) => [s, 0])) });
   expect(run.summary.rowsLost).toBe(0);
   expect(run.end.catchUpId).toMatch(/^recovery-acode-primary_db_down-\d{4}-\d{2}-\d{2}-primary-catch-up$/);

@@ -26,7 +26,7 @@ test('retried through the outage, the day landed after S3 returned, no row lost,
   expect(String(run.end.recoveryId)).toMatch(/^recovery-acode-storage_unavailable-/);
   expect(run.end.s3RequestsFailed).toBeGreaterThan(3);
   expect(run.summary.landedMs).toBeGreaterThan(DRILL_FAULTS.s3OutageForMs);
-  for (const name of ['detect', 'critical alert', 'RTO', 'RPO (rows lost)']) expect(objective(run, name).met).toBe(true);
+  for (const name of ['detect', 'critical alert', 'RTO', 'RPO (rows lost)']) expect(objective(run, name)).toMatchObject({ name, met: true });
   expect(run.summary.rowsLost).toBe(0);
   expectDayComplete(run.end.bronze as never);
   expectServiceClockTimeline(run, DRILL_FAULTS.s3OutageForMs);
