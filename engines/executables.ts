@@ -10,7 +10,7 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 
-export const ENGINES_BIN = path.resolve(__dirname, '../.engines/bin');
+const ENGINES_BIN = path.resolve(__dirname, '../.engines/bin');
 
 const ENGINES = {
   temporal: { env: 'TEMPORAL_CLI', what: 'the Temporal CLI (temporal server start-dev)' },
@@ -18,7 +18,7 @@ const ENGINES = {
   moto_server: { env: 'MOTO_SERVER', what: "moto's S3 server" },
 } as const;
 
-export type EngineName = keyof typeof ENGINES;
+type EngineName = keyof typeof ENGINES;
 
 export class EngineMissingError extends Error {
   constructor(readonly engine: EngineName, detail: string) {

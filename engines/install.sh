@@ -8,9 +8,7 @@
 #   - moto's S3 server, installed with pip from PyPI into a virtual environment.
 # Each is reused while its pinned version stands. A `temporal` named by TEMPORAL_CLI, or
 # already on PATH, is used instead of building one. What is used is linked from .engines/bin/.
-#
-#   engines/install.sh            install what is missing
-#   engines/install.sh --check    say what is missing, install nothing (exit 1 when something is)
+# Run again after a failure, it retries the step that failed: the others are done.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=versions.env
@@ -21,17 +19,17 @@ logs="$dest/logs"
 mkdir -p "$bin" "$logs"
 
 say() { printf 'engines: %s\n' "$*"; }
-# A failed step: what failed, the command to retry it, and where its output is.
-step_failed() {
-  printf 'engines: %s failed.\n  retry: %s\n  log:   %s\n' "$1" "$2" "$3" >&2
-  tail -n 15 "$3" | sed 's/^/  | /' >&2
+# run_step WHAT LOG COMMAND...: runs the step with its output in LOG; when it fails, says what
+# failed, how to retry and where its output is, with the log's tail.
+run_step() {
+  local what="$1" log="$2"
+  shift 2
+  "$@" > "$log" 2>&1 && return 0
+  printf 'engines: %s failed: %s\n  retry: engines/install.sh\n  log:   %s\n' "$what" "$*" "$log" >&2
+  tail -n 15 "$log" | cut -c1-300 | sed 's/^/  | /' >&2
   exit 1
 }
 need() { command -v "$1" >/dev/null 2>&1 || { printf 'engines: %s needs `%s`, which is not installed (%s)\n' "$2" "$1" "$3" >&2; exit 1; }; }
-
-check_only=0
-[ "${1:-}" = "--check" ] && check_only=1
-missing=()
 
 # --- the Temporal CLI -------------------------------------------------------------------
 cli_dir="$dest/temporal-cli-$TEMPORAL_CLI_VERSION"
@@ -45,16 +43,13 @@ elif [ -x "$cli_dir/temporal" ]; then
 elif on_path="$(PATH="${PATH//$bin:/}" command -v temporal 2>/dev/null)" && [ "$on_path" != "$bin/temporal" ]; then
   ln -sfn "$on_path" "$bin/temporal"
   say "Temporal CLI: $on_path (on PATH)"
-elif [ "$check_only" -eq 1 ]; then
-  missing+=("the Temporal CLI $TEMPORAL_CLI_VERSION")
 else
   need go "building the Temporal CLI" "Go 1.22 or later"
   # The release's own version stamped in, as its release builds do (`temporal --version`).
   ldflags="-X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION#v}"
-  cmd="GOBIN=$cli_dir go install -ldflags '$ldflags' $TEMPORAL_CLI_MODULE@$TEMPORAL_CLI_VERSION"
   say "building the Temporal CLI $TEMPORAL_CLI_VERSION from the Go module proxy (go install; about 4 minutes on 2 cores)"
-  GOBIN="$cli_dir.partial" go install -ldflags "$ldflags" "$TEMPORAL_CLI_MODULE@$TEMPORAL_CLI_VERSION" > "$logs/temporal-cli.log" 2>&1 ||
-    step_failed "building the Temporal CLI" "$cmd" "$logs/temporal-cli.log"
+  GOBIN="$cli_dir.partial" run_step "building the Temporal CLI" "$logs/temporal-cli.log" \
+    go install -ldflags "$ldflags" "$TEMPORAL_CLI_MODULE@$TEMPORAL_CLI_VERSION"
   rm -rf "$cli_dir" && mv "$cli_dir.partial" "$cli_dir"
   ln -sfn "$cli_dir/temporal" "$bin/temporal"
   say "Temporal CLI $TEMPORAL_CLI_VERSION: built ($("$cli_dir/temporal" --version))"
@@ -64,17 +59,14 @@ fi
 ts_dir="$dest/temporal-test-server-$TEMPORAL_TEST_SERVER_VERSION"
 if [ -s "$ts_dir/classpath" ] && [ -x "$ts_dir/temporal-test-server" ]; then
   say "Temporal test server $TEMPORAL_TEST_SERVER_VERSION: installed"
-elif [ "$check_only" -eq 1 ]; then
-  missing+=("Temporal's test server $TEMPORAL_TEST_SERVER_VERSION")
 else
   need java "running Temporal's test server" "Java 17 or later"
   need mvn "resolving Temporal's test server" "Maven"
-  cmd="mvn -f engines/test-server/pom.xml dependency:build-classpath -Dtemporal.test-server.version=$TEMPORAL_TEST_SERVER_VERSION -Dmdep.outputFile=$ts_dir/classpath"
   say "resolving Temporal's test server $TEMPORAL_TEST_SERVER_VERSION from Maven Central (mvn; under a minute)"
   mkdir -p "$ts_dir"
-  mvn -B -f "$root/engines/test-server/pom.xml" dependency:build-classpath \
-    -Dtemporal.test-server.version="$TEMPORAL_TEST_SERVER_VERSION" -Dmdep.outputFile="$ts_dir/classpath.partial" \
-    > "$logs/temporal-test-server.log" 2>&1 || step_failed "resolving Temporal's test server" "$cmd" "$logs/temporal-test-server.log"
+  run_step "resolving Temporal's test server" "$logs/temporal-test-server.log" \
+    mvn -B -f "$root/engines/test-server/pom.xml" dependency:build-classpath \
+    -Dtemporal.test-server.version="$TEMPORAL_TEST_SERVER_VERSION" -Dmdep.outputFile="$ts_dir/classpath.partial"
   mv "$ts_dir/classpath.partial" "$ts_dir/classpath"
   # The launcher takes the arguments the SDK passes to an existing-path test server: <port> [--enable-time-skipping].
   cat > "$ts_dir/temporal-test-server" <<LAUNCHER
@@ -99,20 +91,12 @@ fi
 moto_dir="$dest/moto-$MOTO_VERSION"
 if [ -f "$moto_dir/.installed" ]; then
   say "moto S3 server $MOTO_VERSION: installed"
-elif [ "$check_only" -eq 1 ]; then
-  missing+=("moto's S3 server $MOTO_VERSION")
 else
   need python3 "installing moto's S3 server" "Python 3.9 or later with venv"
-  cmd="python3 -m venv $moto_dir && $moto_dir/bin/pip install 'moto[server]==$MOTO_VERSION'"
   say "installing moto's S3 server $MOTO_VERSION from PyPI (pip; about a minute)"
   rm -rf "$moto_dir"
-  { python3 -m venv "$moto_dir" && "$moto_dir/bin/pip" install --disable-pip-version-check "moto[server]==$MOTO_VERSION"; } \
-    > "$logs/moto.log" 2>&1 || { rm -rf "$moto_dir"; step_failed "installing moto's S3 server" "$cmd" "$logs/moto.log"; }
+  run_step "creating moto's virtual environment" "$logs/moto-venv.log" python3 -m venv "$moto_dir"
+  run_step "installing moto's S3 server" "$logs/moto.log" "$moto_dir/bin/pip" install --disable-pip-version-check "moto[server]==$MOTO_VERSION"
   touch "$moto_dir/.installed"
 fi
 [ -x "$moto_dir/bin/moto_server" ] && ln -sfn "$moto_dir/bin/moto_server" "$bin/moto_server"
-
-if [ ${#missing[@]} -gt 0 ]; then
-  printf 'engines: missing: %s; install with: engines/install.sh\n' "$(IFS=,; echo "${missing[*]}" | sed 's/,/, /g')" >&2
-  exit 1
-fi

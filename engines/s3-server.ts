@@ -19,9 +19,9 @@ import { spawnGroup, stopGroup } from './process-group';
 
 /** The access key pair the stack's clients present; moto accepts any, so it is no secret. */
 export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'local-s3-access-key', secretAccessKey: 'local-s3-secret-key' } as const;
-export const LOCAL_S3_REGION = 'us-east-2';
+const LOCAL_S3_REGION = 'us-east-2';
 
-export interface S3ServerOptions {
+interface S3ServerOptions {
   /** Port on 127.0.0.1; a free one by default. */
   port?: number;
   /** Buckets to create; the project's BUCKETS by default. */

@@ -1,11 +1,10 @@
 /**
  * Temporal's own dev server, `temporal server start-dev` of the Temporal CLI: the real
- * server (in memory, or on SQLite with `dbFile`), its HTTP API and Temporal's UI, each on
- * a port of 127.0.0.1, in a process group of its own.
+ * server (in memory), its HTTP API and Temporal's UI, each on a port of 127.0.0.1, in a process group of its own.
  *
  *   const temporal = await startTemporalDevServer({ uiPort: 8233 });
  *   temporal.address   127.0.0.1:<port> (gRPC)      temporal.uiUrl   http://127.0.0.1:<port>
- *   temporal.httpUrl   http://127.0.0.1:<port> (HTTP API)   temporal.version   'Server 1.29.1, UI 2.42.1'
+ *   temporal.httpUrl   http://127.0.0.1:<port> (HTTP API)   temporal.version   'temporal version 1.5.1 (Server 1.29.1, UI 2.42.1)'
  *   await temporal.shutdown();
  */
 import { execFile } from 'node:child_process';
@@ -15,48 +14,39 @@ import { engineExecutable } from './executables';
 import { spawnGroup, stopGroup } from './process-group';
 
 export interface TemporalDevServerOptions {
-  /** Ports on 127.0.0.1; free ones when not given (or 0). */
-  port?: number;
-  httpPort?: number;
+  /** The UI's port; a free one when not given (or 0). The server's own ports are free ones. */
   uiPort?: number;
   /** Where the UI listens (default 127.0.0.1, as the server). */
   uiHost?: string;
-  /** Keeps the server's state in this SQLite file (in memory by default). */
-  dbFile?: string;
-  /** Dynamic config values (`--dynamic-config-value KEY=VALUE`). */
-  dynamicConfig?: Record<string, string | number | boolean>;
-  /** How long the server may take to answer its health check (default 60 s: a loaded machine). */
-  startTimeoutMs?: number;
 }
 
 export interface TemporalDevServer {
   address: string;
   httpUrl: string;
   uiUrl: string;
-  namespace: 'default';
-  /** What the CLI says of itself, e.g. `temporal version 0.0.0-DEV (Server 1.29.1, UI 2.42.1)`. */
+  /** What the CLI says of itself, e.g. `temporal version 1.5.1 (Server 1.29.1, UI 2.42.1)`. */
   version: string;
   shutdown(): Promise<void>;
 }
 
 const run = promisify(execFile);
+/** How long the server may take to answer its health check: generous, for a loaded machine. */
+const START_TIMEOUT_MS = 60_000;
 
 export async function startTemporalDevServer(options: TemporalDevServerOptions = {}): Promise<TemporalDevServer> {
   const cli = engineExecutable('temporal');
   const version = (await run(cli, ['--version'])).stdout.trim();
   const [port, httpPort, uiPort, metricsPort] = await Promise.all([
-    options.port || findFreePort(), options.httpPort || findFreePort(), options.uiPort || findFreePort(), findFreePort(),
+    findFreePort(), findFreePort(), options.uiPort || findFreePort(), findFreePort(),
   ]);
   const args = [
     'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort),
     '--ui-port', String(uiPort), '--ui-ip', options.uiHost ?? '127.0.0.1', '--metrics-port', String(metricsPort), '--log-level', 'warn', '--log-format', 'json',
-    ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
-    ...Object.entries(options.dynamicConfig ?? {}).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`]),
   ];
   const server = spawnGroup(cli, args);
   const address = `127.0.0.1:${port}`;
   try {
-    await waitHealthy(cli, address, server, options.startTimeoutMs ?? 60_000);
+    await waitHealthy(cli, address, server, START_TIMEOUT_MS);
   } catch (err) {
     await stopGroup(server);
     throw err;
@@ -65,7 +55,6 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
     address,
     httpUrl: `http://127.0.0.1:${httpPort}`,
     uiUrl: `http://${options.uiHost ?? '127.0.0.1'}:${uiPort}`,
-    namespace: 'default',
     version,
     async shutdown() {
       await stopGroup(server);
