@@ -199,10 +199,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const buckets = { ...BUCKETS };
     const routingKey = randomBytes(16).toString('hex');
 
-    let testEnv: TestWorkflowEnvironment | undefined;
+    // The stack's Temporal environment, made once the activities it runs exist (renewed per test, see liveStacks).
+    let temporal: TemporalEnv | undefined;
+    const current = (): TemporalEnv => {
+      if (!temporal) throw new Error('the stack has no Temporal environment yet');
+      return temporal;
+    };
     let dateOverride: string | undefined;
     let destination: AirbyteDestination = 'destination-s3-0.3';
-    const today = async () => new Date(testEnv ? await testEnv.currentTimeMs() : Date.now()).toISOString().slice(0, 10);
+    const today = async () => new Date(temporal ? await temporal.testEnv.currentTimeMs() : Date.now()).toISOString().slice(0, 10);
     // Airbyte 1.x authentication: the simulator asks for an application's client credentials,
     // which the activities read from their environment (AIRBYTE_CLIENT_ID/AIRBYTE_CLIENT_SECRET).
     const airbyteClient = { clientId: randomUUID(), clientSecret: randomBytes(24).toString('base64url') };
@@ -239,16 +244,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     stops.push(() => closeWorkerDuckDBs()); // after the worker below has stopped
     const calls: ActivityCall[] = [];
     const holds: PendingHold[] = [];
-    const createTemporal = () => createTemporalEnv({ workflowsPath: WORKFLOWS_PATH, server: options.temporalServer, activities: observed(activities, calls, holds, () => temporal.testEnv.currentTimeMs()) });
-    let temporal: TemporalEnv = await createTemporal();
-    testEnv = temporal.testEnv;
-    stops.push(() => temporal.teardown());
+    const createTemporal = () => createTemporalEnv({ workflowsPath: WORKFLOWS_PATH, server: options.temporalServer, activities: observed(activities, calls, holds, () => current().testEnv.currentTimeMs()) });
+    temporal = await createTemporal();
+    stops.push(() => current().teardown());
     const live: LiveStack = {
       used: false,
       async renew() {
-        await temporal.teardown();
+        await current().teardown();
         temporal = await createTemporal();
-        testEnv = temporal.testEnv;
         live.used = false;
       },
     };
@@ -279,30 +282,30 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       slack,
       pagerDuty,
       get client() {
-        return temporal.client;
+        return current().client;
       },
       get taskQueue() {
-        return temporal.taskQueue;
+        return current().taskQueue;
       },
       get address() {
-        return temporal.address;
+        return current().address;
       },
       get testEnv() {
-        return temporal.testEnv;
+        return current().testEnv;
       },
-      skippedMs: () => skippedMs(temporal.testEnv),
+      skippedMs: () => skippedMs(current().testEnv),
       activities,
       calls,
       hold,
-      pinClock: () => pinClock(temporal.testEnv),
-      skipTimeUntil: (wait) => skipTimeUntil(temporal.testEnv, wait),
-      start: (workflowType, input, workflowId, taskQueue) => temporal.start(workflowType, { args: [input], workflowId, taskQueue }),
+      pinClock: () => pinClock(current().testEnv),
+      skipTimeUntil: (wait) => skipTimeUntil(current().testEnv, wait),
+      start: (workflowType, input, workflowId, taskQueue) => current().start(workflowType, { args: [input], workflowId, taskQueue }),
       workerEnv: () => {
         const ep = db.pair.endpoints;
         return {
         ...db.pair.credentialsEnv(),
-        TEMPORAL_ADDRESS: temporal.address,
-        TEMPORAL_TASK_QUEUE: temporal.taskQueue,
+        TEMPORAL_ADDRESS: current().address,
+        TEMPORAL_TASK_QUEUE: current().taskQueue,
         ACODE_HOST: ep.acode.primary.host,
         ACODE_PORT: String(ep.acode.primary.port),
         ACODE_BACKUP_HOST: ep.acode.backup.host,
