@@ -70,11 +70,13 @@ test('failover after exactly 3 failed primary checks, recovery on the backup, sw
 
     await stack.pair.startPrimary();
     primaryDown = false;
-    // The primary is probed every 10 min on the backup: time skips while the test waits.
+    // The primary is probed every 10 min on the backup: time skips while the test waits. The
+    // switch-back is counted in one workflow task and its catch-up recorded once that run has
+    // started, in a later one: the state is read once both are in.
     const back = await stack.skipTimeUntil(
-      pollUntil('the switch-back', async () => {
+      pollUntil('the switch-back and its catch-up', async () => {
         const state = await monitor.query(healthStateQuery);
-        return state.switchBacks === 1 ? state : undefined;
+        return state.switchBacks === 1 && state.lastCatchUp ? state : undefined;
       }, 30_000),
     );
     expect(back.activeConnection).toBe('primary');
