@@ -56,9 +56,10 @@ export async function primaryDownIncident(ctx: DrillContext, options: IncidentOp
     // what bronze lacks while it holds the backup's landing (the monitor has not switched back yet: the clock is locked)
     const beforeCatchUp = await rowsLost(stack, ctx.date, 'primary');
     const back = await stack.skipTimeUntil(
-      pollUntil('the switch-back', async () => {
+      // The switch-back is counted in one workflow task, its catch-up recorded in a later one: both awaited.
+      pollUntil('the switch-back and its catch-up', async () => {
         const s = await monitor.query(healthStateQuery);
-        return s.switchBacks >= 1 ? s : undefined;
+        return s.switchBacks >= 1 && s.lastCatchUp ? s : undefined;
       }, 120_000),
     );
 
